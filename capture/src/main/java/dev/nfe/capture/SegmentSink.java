@@ -1,0 +1,7 @@
+package dev.nfe.capture;
+
+/** Receives decoded TCP segments. */
+@FunctionalInterface
+public interface SegmentSink {
+    void segment(TcpSegment segment);
+}

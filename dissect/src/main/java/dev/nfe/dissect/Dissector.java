@@ -1,0 +1,173 @@
+package dev.nfe.dissect;
+
+import dev.nfe.capture.TcpSegment;
+import dev.nfe.dissect.classify.OutcomeClassifier;
+import dev.nfe.dissect.conn.Connection;
+import dev.nfe.dissect.conn.ConnectionContext;
+import dev.nfe.dissect.conn.SessionAssembler;
+import dev.nfe.dissect.finding.FindingFactory;
+import dev.nfe.dissect.flow.FlowKey;
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.tcp.ByteBudget;
+import dev.nfe.dissect.tls.TlsContext;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Segments in, sessions and findings out. One dissector owns the flows of one shard (a worker
+ * thread in replay, a Kafka partition later); it is not thread-safe and needs no locks.
+ *
+ * <p>Time is event time only: idle flows expire in {@link #advanceTo}, which the driver calls at
+ * fixed points of the input (so that results never depend on scheduling), and
+ * {@link #finish} finalises what is left at the end of the input.
+ */
+public final class Dissector {
+    private final DissectorConfig config;
+    private final DissectorOutput out;
+    private final ConnectionContext ctx;
+    private final SessionAssembler assembler;
+    private final FindingFactory findings = new FindingFactory();
+    private final ByteBudget pendingBudget;
+    /** Access-ordered: the least recently active flow first, for expiry and eviction. */
+    private final LinkedHashMap<FlowKey, Connection> flows = new LinkedHashMap<>(1024, 0.75f, true);
+
+    private long now = Long.MIN_VALUE;
+    private long segments;
+    private long connections;
+    private long sessions;
+    private long findingCount;
+    private long expiredIdle;
+    private long evicted;
+    private long portReuse;
+
+    public Dissector(DissectorConfig config, DissectorOutput out) {
+        this.config = config;
+        this.out = out;
+        this.pendingBudget = new ByteBudget(config.maxPendingTotal());
+        this.ctx = new ConnectionContext(new TlsContext(config.tls()), pendingBudget, config.maxPendingPerDirection(),
+                config.maxEventsPerConnection(), config.maxAlertsPerSession(), config.maxRstFrames());
+        this.assembler = new SessionAssembler(config.capture(), new OutcomeClassifier(config.noResponseNanos()),
+                config.tlsPorts());
+    }
+
+    public DissectorConfig config() {
+        return config;
+    }
+
+    /** Feeds one segment. Segments of a flow must come in capture order. */
+    public void segment(TcpSegment s) {
+        segments++;
+        long ts = s.timestampNanos();
+        if (ts > now) {
+            now = ts;
+        }
+        FlowKey key = FlowKey.of(s);
+        Connection c = flows.get(key);
+        if (c != null) {
+            boolean newSyn = s.syn() && !s.ackFlag() && c.reusedBy(s);
+            boolean idle = ts - c.lastTs() > (c.closed() ? config.closedTimeoutNanos() : config.idleTimeoutNanos());
+            if (newSyn || idle) {
+                if (newSyn) {
+                    portReuse++;
+                } else {
+                    expiredIdle++;
+                }
+                flows.remove(key);
+                emit(c, c.lastTs());
+                c = null;
+            }
+        }
+        if (c == null) {
+            if (flows.size() >= config.maxFlows()) {
+                evictOldest();
+            }
+            c = new Connection(s, ctx);
+            flows.put(key, c);
+            connections++;
+        }
+        c.segment(s);
+    }
+
+    /**
+     * Event time has reached {@code tsNanos} (at a fixed point of the input): finalise every
+     * connection idle for longer than its timeout, oldest activity first.
+     */
+    public void advanceTo(long tsNanos) {
+        if (tsNanos > now) {
+            now = tsNanos;
+        }
+        long horizon = Math.min(config.closedTimeoutNanos(), config.idleTimeoutNanos());
+        List<Connection> done = null;
+        Iterator<Map.Entry<FlowKey, Connection>> it = flows.entrySet().iterator();
+        while (it.hasNext()) {
+            Connection c = it.next().getValue();
+            long quiet = now - c.lastTs();
+            if (quiet <= horizon) {
+                break; // access order: everything after this is more recent
+            }
+            long limit = c.closed() ? config.closedTimeoutNanos() : config.idleTimeoutNanos();
+            if (quiet > limit) {
+                it.remove();
+                expiredIdle++;
+                if (done == null) {
+                    done = new ArrayList<>();
+                }
+                done.add(c);
+            }
+        }
+        if (done != null) {
+            emitInOrder(done, now);
+        }
+    }
+
+    /** End of input: finalise every connection, in order of their first frame. */
+    public void finish() {
+        List<Connection> rest = new ArrayList<>(flows.values());
+        flows.clear();
+        emitInOrder(rest, now);
+    }
+
+    public int openFlows() {
+        return flows.size();
+    }
+
+    public DissectorStats stats() {
+        return new DissectorStats(segments, connections, sessions, findingCount, flows.size(), expiredIdle, evicted,
+                portReuse, pendingBudget.refusals(), 0);
+    }
+
+    private void evictOldest() {
+        Iterator<Map.Entry<FlowKey, Connection>> it = flows.entrySet().iterator();
+        Connection c = it.next().getValue();
+        it.remove();
+        evicted++;
+        c.flowTableFull();
+        emit(c, now);
+    }
+
+    private void emitInOrder(List<Connection> done, long endTs) {
+        done.sort(Comparator.comparingLong(Connection::firstFrame));
+        for (Connection c : done) {
+            emit(c, endTs);
+        }
+    }
+
+    private void emit(Connection c, long endTs) {
+        SessionAssembler.Assembled a = assembler.assemble(c, endTs);
+        if (a == null) {
+            return;
+        }
+        sessions++;
+        out.session(a.session());
+        Finding f = findings.create(a.session(), a.verdict());
+        if (f != null) {
+            findingCount++;
+            out.finding(f);
+        }
+    }
+}

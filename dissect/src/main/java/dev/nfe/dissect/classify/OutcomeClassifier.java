@@ -1,0 +1,288 @@
+package dev.nfe.dissect.classify;
+
+import dev.nfe.dissect.report.Outcome;
+import dev.nfe.dissect.report.Role;
+import dev.nfe.dissect.tls.Alert;
+import dev.nfe.dissect.tls.ServerHello;
+
+import java.util.List;
+
+import static dev.nfe.dissect.classify.EventKind.CCS;
+import static dev.nfe.dissect.classify.EventKind.CLIENT_HELLO;
+import static dev.nfe.dissect.classify.EventKind.ENCRYPTED;
+import static dev.nfe.dissect.classify.EventKind.SERVER_HELLO;
+
+/**
+ * Decides one {@link Outcome} per connection from its timeline (DESIGN.md, "Outcome vocabulary").
+ *
+ * <p>The question is always "what was the first reaction to the ClientHello?": the steps after
+ * the first ClientHello are read in arrival order until one of them settles it. A pure function
+ * of the timeline: no state, no clock.
+ */
+public final class OutcomeClassifier {
+    private final long noResponseNanos;
+
+    /** @param noResponseNanos how long an unanswered ClientHello must wait before it counts as unanswered */
+    public OutcomeClassifier(long noResponseNanos) {
+        this.noResponseNanos = noResponseNanos;
+    }
+
+    public Verdict classify(Timeline t) {
+        List<Step> s = t.steps();
+        int ch = indexOf(s, CLIENT_HELLO, null, 0);
+        if (ch < 0) {
+            return withoutClientHello(t);
+        }
+        Step hello = s.get(ch);
+        Role client = hello.role();
+        Role server = client.other();
+        Step done = completion(s, ch, client);
+        if (done != null) {
+            return new Verdict(Outcome.COMPLETED, completionReason(s, ch, server), hello, done);
+        }
+        Step clientGaveUp = null;
+        for (int i = ch + 1; i < s.size(); i++) {
+            Step e = s.get(i);
+            boolean fromServer = e.role() == server;
+            switch (e.kind()) {
+                case RST:
+                    if (clientGaveUp != null) {
+                        return new Verdict(Outcome.NO_SERVER_RESPONSE, "client_gave_up", hello, clientGaveUp);
+                    }
+                    return new Verdict(Outcome.RESET_AFTER_CLIENT_HELLO, "rst_by_" + e.role().wireName(), hello, e);
+                case FIN:
+                    if (!fromServer) {
+                        clientGaveUp = clientGaveUp == null ? e : clientGaveUp;
+                    } else if (clientGaveUp != null) {
+                        return new Verdict(Outcome.NO_SERVER_RESPONSE, "client_gave_up", hello, clientGaveUp);
+                    } else {
+                        return new Verdict(Outcome.CLOSED_AFTER_CLIENT_HELLO, "fin_by_server", hello, e);
+                    }
+                    break;
+                case GAP:
+                    if (fromServer) {
+                        return new Verdict(Outcome.INDETERMINATE, "gap_after_client_hello", hello, e);
+                    }
+                    break;
+                case PLAINTEXT:
+                    if (fromServer) {
+                        return new Verdict(Outcome.NON_TLS_RESPONSE, "not_tls_answer", hello, e);
+                    }
+                    break;
+                case VIOLATION:
+                    if (fromServer) {
+                        return new Verdict(Outcome.NON_TLS_RESPONSE, "malformed_tls_answer", hello, e);
+                    }
+                    break;
+                case ALERT:
+                    if (fromServer) {
+                        return handshake(t, i, hello, server);
+                    }
+                    Alert a = (Alert) e.data();
+                    if (!a.encrypted()) {
+                        return new Verdict(Outcome.CLIENT_ALERT, alertReason(a), hello, e);
+                    }
+                    break;
+                case SERVER_HELLO:
+                case HANDSHAKE:
+                case CCS:
+                case ENCRYPTED:
+                case STARTTLS:
+                    if (fromServer) {
+                        return handshake(t, i, hello, server);
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (clientGaveUp != null) {
+            return new Verdict(Outcome.NO_SERVER_RESPONSE, "client_gave_up", hello, clientGaveUp);
+        }
+        if (t.endTsNanos() - hello.tsNanos() >= noResponseNanos) {
+            return new Verdict(Outcome.NO_SERVER_RESPONSE, "unanswered", hello, null);
+        }
+        return new Verdict(Outcome.INDETERMINATE, "capture_ended_after_client_hello", hello, null);
+    }
+
+    /** The server has started its side of the handshake at step {@code from}; what ended it? */
+    private Verdict handshake(Timeline t, int from, Step hello, Role server) {
+        List<Step> s = t.steps();
+        boolean tls13 = false;
+        for (int i = from; i < s.size(); i++) {
+            Step e = s.get(i);
+            switch (e.kind()) {
+                case SERVER_HELLO:
+                    ServerHello sh = (ServerHello) e.data();
+                    tls13 = sh.tls13() && !sh.helloRetryRequest();
+                    break;
+                case ALERT:
+                    Alert a = (Alert) e.data();
+                    if (!a.encrypted()) {
+                        Outcome o = e.role() == server ? Outcome.SERVER_ALERT : Outcome.CLIENT_ALERT;
+                        return new Verdict(o, alertReason(a), hello, e);
+                    }
+                    break;
+                case ENCRYPTED:
+                    // TLS 1.3 hides alerts in application_data records; an alert-sized one from
+                    // the client right after the server's flight is its abort (e.g. unknown_ca).
+                    if (tls13 && e.role() != server && ((Protected) e.data()).alertSized()) {
+                        return new Verdict(Outcome.CLIENT_ALERT, "encrypted_alert_inferred", hello, e);
+                    }
+                    break;
+                case RST:
+                    return new Verdict(Outcome.RESET_DURING_HANDSHAKE, "rst_by_" + e.role().wireName(), hello, e);
+                case FIN:
+                    return new Verdict(Outcome.CLOSED_DURING_HANDSHAKE, "fin_by_" + e.role().wireName(), hello, e);
+                case GAP:
+                    return new Verdict(Outcome.INDETERMINATE, "gap_during_handshake", hello, e);
+                default:
+                    break;
+            }
+        }
+        String reason = t.endTsNanos() - s.get(s.size() - 1).tsNanos() >= noResponseNanos
+                ? "stalled_during_handshake" : "capture_ended_during_handshake";
+        return new Verdict(Outcome.INDETERMINATE, reason, hello, s.get(from));
+    }
+
+    /**
+     * The step that completed the handshake, or null. TLS 1.3 (and SSLv2): a ServerHello, then
+     * protected records from both sides after it (the client's not alert-sized). TLS &lt;= 1.2:
+     * ChangeCipherSpec followed by a protected record (the encrypted Finished), both ways.
+     */
+    static Step completion(List<Step> s, int ch, Role client) {
+        Role server = client.other();
+        for (int i = ch + 1; i < s.size(); i++) {
+            Step e = s.get(i);
+            if (e.is(SERVER_HELLO, server)) {
+                ServerHello sh = (ServerHello) e.data();
+                if (sh.sslv2Format() || (sh.tls13() && !sh.helloRetryRequest())) {
+                    Step sEnc = indexStep(s, ENCRYPTED, server, i + 1);
+                    Step cEnc = firstProtected(s, client, i + 1);
+                    if (sEnc != null && cEnc != null && !(sh.tls13() && ((Protected) cEnc.data()).alertSized())) {
+                        return later(sEnc, cEnc);
+                    }
+                    return null;
+                }
+            }
+        }
+        Step cDone = finishedAfterCcs(s, client, ch + 1);
+        Step sDone = finishedAfterCcs(s, server, ch + 1);
+        return cDone != null && sDone != null ? later(cDone, sDone) : null;
+    }
+
+    private static Step firstProtected(List<Step> s, Role role, int from) {
+        return indexStep(s, ENCRYPTED, role, from);
+    }
+
+    private static Step finishedAfterCcs(List<Step> s, Role role, int from) {
+        int ccs = indexOf(s, CCS, role, from);
+        return ccs < 0 ? null : indexStep(s, ENCRYPTED, role, ccs + 1);
+    }
+
+    private static String completionReason(List<Step> s, int ch, Role server) {
+        for (int i = ch + 1; i < s.size(); i++) {
+            Step e = s.get(i);
+            if (e.is(SERVER_HELLO, server)) {
+                ServerHello sh = (ServerHello) e.data();
+                if (!sh.helloRetryRequest()) {
+                    return "handshake_" + VersionNames.shortName(sh.selectedVersion(), sh.sslv2Format());
+                }
+            }
+        }
+        return "handshake_completed";
+    }
+
+    private Verdict withoutClientHello(Timeline t) {
+        List<Step> s = t.steps();
+        int syn = indexOf(s, EventKind.SYN, null, 0);
+        if (syn >= 0) {
+            Role initiator = s.get(syn).role();
+            for (int i = syn + 1; i < s.size(); i++) {
+                Step e = s.get(i);
+                if (e.role() == initiator) {
+                    continue;
+                }
+                if (e.kind() == EventKind.RST) {
+                    return new Verdict(Outcome.CONNECTION_REFUSED, "rst_to_syn", null, e);
+                }
+                break;
+            }
+        }
+        boolean clientPlain = false;
+        boolean anyPlain = false;
+        boolean anyTls = false;
+        boolean starttls = false;
+        Step sh = null;
+        for (Step e : s) {
+            switch (e.kind()) {
+                case PLAINTEXT:
+                    anyPlain = true;
+                    clientPlain |= e.role() == Role.CLIENT;
+                    break;
+                case STARTTLS:
+                    starttls = true;
+                    anyTls = true;
+                    break;
+                case SERVER_HELLO:
+                    sh = sh == null ? e : sh;
+                    anyTls = true;
+                    break;
+                case HANDSHAKE:
+                case CCS:
+                case ENCRYPTED:
+                case ALERT:
+                    anyTls = true;
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (sh != null) {
+            Step c = finishedAfterCcs(s, Role.CLIENT, 0);
+            Step v = finishedAfterCcs(s, Role.SERVER, 0);
+            if (c != null && v != null) {
+                return new Verdict(Outcome.COMPLETED, "client_hello_not_captured", null, later(c, v));
+            }
+            return new Verdict(Outcome.INDETERMINATE, "client_hello_not_captured", null, sh);
+        }
+        if (clientPlain && !starttls) {
+            return new Verdict(Outcome.NOT_TLS, "client_not_tls", null, null);
+        }
+        if (anyTls) {
+            return new Verdict(Outcome.MIDSTREAM, "no_hellos", null, null);
+        }
+        if (anyPlain) {
+            return new Verdict(Outcome.NOT_TLS, "not_tls", null, null);
+        }
+        if (indexOf(s, EventKind.RST, null, 0) >= 0) {
+            return new Verdict(Outcome.INDETERMINATE, "reset_before_client_hello", null,
+                    s.get(indexOf(s, EventKind.RST, null, 0)));
+        }
+        return new Verdict(Outcome.INDETERMINATE, "no_client_hello", null, null);
+    }
+
+    private static String alertReason(Alert a) {
+        String name = a.name();
+        return name != null ? name : "alert_" + a.description();
+    }
+
+    private static Step later(Step a, Step b) {
+        return a.frame() >= b.frame() ? a : b;
+    }
+
+    private static int indexOf(List<Step> s, EventKind kind, Role role, int from) {
+        for (int i = from; i < s.size(); i++) {
+            Step e = s.get(i);
+            if (e.kind() == kind && (role == null || e.role() == role)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Step indexStep(List<Step> s, EventKind kind, Role role, int from) {
+        int i = indexOf(s, kind, role, from);
+        return i < 0 ? null : s.get(i);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.nfe.dissect.flow;
+
+import dev.nfe.capture.Endpoint;
+import dev.nfe.capture.TcpSegment;
+
+/**
+ * The canonical key of a TCP flow: both directions map to the same key (lower endpoint first).
+ * The same key partitions flows across worker threads and, later, Kafka partitions.
+ */
+public record FlowKey(Endpoint low, Endpoint high) {
+
+    public static FlowKey of(Endpoint a, Endpoint b) {
+        return a.compareTo(b) <= 0 ? new FlowKey(a, b) : new FlowKey(b, a);
+    }
+
+    public static FlowKey of(TcpSegment s) {
+        return of(s.src(), s.dst());
+    }
+
+    /**
+     * A well-mixed hash of the key, stable across runs and JVMs (it depends only on the
+     * addresses and ports), used to pick a shard: {@code Math.floorMod(shardHash(), n)}.
+     */
+    public int shardHash() {
+        long h = mix(low.ip().hi()) ^ mix(low.ip().lo() + 1) ^ mix(high.ip().hi() + 2) ^ mix(high.ip().lo() + 3);
+        h ^= mix(((long) low.port() << 16) | high.port());
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private static long mix(long z) {
+        // SplitMix64 finaliser: cheap and spreads low-entropy inputs (ports, 127.0.0.x) well
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    @Override
+    public String toString() {
+        return low + " <-> " + high;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.nfe.dissect.report;
+
+import dev.nfe.dissect.tls.Alert;
+
+/** An alert record seen in a session. */
+public record AlertInfo(long frame, long tsNanos, Role from, Alert alert) {
+}

@@ -1,0 +1,220 @@
+package dev.nfe.dissect.classify;
+
+import dev.nfe.dissect.report.Outcome;
+import dev.nfe.dissect.report.Role;
+import dev.nfe.dissect.tls.Alert;
+import dev.nfe.dissect.tls.ClientHello;
+import dev.nfe.dissect.tls.ServerHello;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.nfe.dissect.classify.EventKind.ALERT;
+import static dev.nfe.dissect.classify.EventKind.CCS;
+import static dev.nfe.dissect.classify.EventKind.CLIENT_HELLO;
+import static dev.nfe.dissect.classify.EventKind.ENCRYPTED;
+import static dev.nfe.dissect.classify.EventKind.FIN;
+import static dev.nfe.dissect.classify.EventKind.GAP;
+import static dev.nfe.dissect.classify.EventKind.HANDSHAKE;
+import static dev.nfe.dissect.classify.EventKind.PLAINTEXT;
+import static dev.nfe.dissect.classify.EventKind.RST;
+import static dev.nfe.dissect.classify.EventKind.SERVER_HELLO;
+import static dev.nfe.dissect.classify.EventKind.SYN;
+import static dev.nfe.dissect.classify.EventKind.SYNACK;
+import static dev.nfe.dissect.report.Role.CLIENT;
+import static dev.nfe.dissect.report.Role.SERVER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * The outcome vocabulary of DESIGN.md, one timeline per rule. Timelines are what the connection
+ * tracker records (turning points in arrival order); the corpus and loopback tests check the
+ * same rules end to end on real captures.
+ */
+class OutcomeClassifierTest {
+    private static final long MS = 1_000_000L;
+    private final OutcomeClassifier classifier = new OutcomeClassifier(5_000 * MS);
+
+    private static final ClientHello HELLO = new ClientHello(false, 0x0301, 0x0303, List.of(0x1301, 0x1302),
+            List.of(0), 32, -1, List.of(0, 43), "www.example.test", List.of("h2"), List.of(0x0304, 0x0303),
+            List.of(29), List.of(0), List.of(0x0403), 512, 1, 1);
+    private static final ServerHello SH12 = new ServerHello(false, 0x0303, 0x0303, 0x0303, 0xc02f, 0, List.of(), null, false);
+    private static final ServerHello SH13 = new ServerHello(false, 0x0303, 0x0303, 0x0304, 0x1301, 0, List.of(43, 51), null, false);
+    private static final ServerHello HRR = new ServerHello(false, 0x0303, 0x0303, 0x0304, 0x1301, 0, List.of(43, 51), null, true);
+
+    /** Builds a timeline: frames and timestamps (1 ms apart) follow the order of the steps. */
+    private static final class T {
+        final List<Step> steps = new ArrayList<>();
+
+        T add(EventKind k, Role r, Object data) {
+            long n = steps.size() + 1;
+            steps.add(new Step(k, r, n, n * MS, data));
+            return this;
+        }
+
+        T add(EventKind k, Role r) {
+            return add(k, r, null);
+        }
+
+        T handshakeStart() {
+            return add(SYN, CLIENT).add(SYNACK, SERVER).add(CLIENT_HELLO, CLIENT, HELLO);
+        }
+
+        Timeline ending(long endMs) {
+            return new Timeline(steps, endMs * MS, false);
+        }
+
+        Timeline ended() {
+            return ending(steps.size() + 1);
+        }
+    }
+
+    private Verdict classify(Timeline t) {
+        return classifier.classify(t);
+    }
+
+    @Test
+    void serverResetRightAfterTheHelloIsTheCrashedWorker() {
+        Verdict v = classify(new T().handshakeStart().add(RST, SERVER).ended());
+        assertEquals(Outcome.RESET_AFTER_CLIENT_HELLO, v.outcome());
+        assertEquals("rst_by_server", v.reason());
+        assertEquals(RST, v.reaction().kind());
+        assertEquals(CLIENT_HELLO, v.hello().kind());
+    }
+
+    @Test
+    void clientSideResetIsStillAResetAfterTheHelloButSaysWho() {
+        Verdict v = classify(new T().handshakeStart().add(RST, CLIENT).add(RST, SERVER).ended());
+        assertEquals(Outcome.RESET_AFTER_CLIENT_HELLO, v.outcome());
+        assertEquals("rst_by_client", v.reason());
+    }
+
+    @Test
+    void finFirstMeansClosedAfterTheHelloEvenIfARstFollows() {
+        Verdict v = classify(new T().handshakeStart().add(FIN, SERVER).add(RST, CLIENT).ended());
+        assertEquals(Outcome.CLOSED_AFTER_CLIENT_HELLO, v.outcome());
+    }
+
+    @Test
+    void plaintextAlertFromTheServer() {
+        Verdict v = classify(new T().handshakeStart().add(ALERT, SERVER, new Alert(false, 2, 70)).add(FIN, SERVER).ended());
+        assertEquals(Outcome.SERVER_ALERT, v.outcome());
+        assertEquals("protocol_version", v.reason());
+    }
+
+    @Test
+    void clientAbortsAfterTheServerFlight() {
+        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12).add(HANDSHAKE, SERVER, 11)
+                .add(ALERT, CLIENT, new Alert(false, 2, 48)).add(FIN, CLIENT).ended());
+        assertEquals(Outcome.CLIENT_ALERT, v.outcome());
+        assertEquals("unknown_ca", v.reason());
+    }
+
+    @Test
+    void tls12CompletesWithChangeCipherSpecAndFinishedBothWays() {
+        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12).add(HANDSHAKE, SERVER, 11)
+                .add(CCS, CLIENT).add(ENCRYPTED, CLIENT, new Protected(22, 40))
+                .add(CCS, SERVER).add(ENCRYPTED, SERVER, new Protected(22, 40))
+                .add(RST, CLIENT).ended());
+        assertEquals(Outcome.COMPLETED, v.outcome());
+        assertEquals("handshake_tls12", v.reason());
+    }
+
+    @Test
+    void tls12WithOnlyOneSideFinishedIsNotComplete() {
+        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12)
+                .add(CCS, CLIENT).add(ENCRYPTED, CLIENT, new Protected(22, 40)).add(FIN, SERVER).ended());
+        assertEquals(Outcome.CLOSED_DURING_HANDSHAKE, v.outcome());
+        assertEquals("fin_by_server", v.reason());
+    }
+
+    @Test
+    void tls13CompletesWithProtectedRecordsBothWaysAfterTheServerHello() {
+        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH13).add(CCS, SERVER)
+                .add(ENCRYPTED, SERVER, new Protected(23, 1200)).add(CCS, CLIENT)
+                .add(ENCRYPTED, CLIENT, new Protected(23, 53)).ended());
+        assertEquals(Outcome.COMPLETED, v.outcome());
+        assertEquals("handshake_tls13", v.reason());
+    }
+
+    @Test
+    void tls13ClientAbortHiddenInAnAlertSizedRecord() {
+        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH13)
+                .add(ENCRYPTED, SERVER, new Protected(23, 1200)).add(ENCRYPTED, CLIENT, new Protected(23, 19))
+                .add(FIN, CLIENT).ended());
+        assertEquals(Outcome.CLIENT_ALERT, v.outcome());
+        assertEquals("encrypted_alert_inferred", v.reason());
+    }
+
+    @Test
+    void helloRetryRequestThenSecondHelloCompletes() {
+        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, HRR).add(CLIENT_HELLO, CLIENT, HELLO)
+                .add(SERVER_HELLO, SERVER, SH13).add(ENCRYPTED, SERVER, new Protected(23, 900))
+                .add(ENCRYPTED, CLIENT, new Protected(23, 69)).ended());
+        assertEquals(Outcome.COMPLETED, v.outcome());
+    }
+
+    @Test
+    void httpAnswerToAHello() {
+        Verdict v = classify(new T().handshakeStart().add(PLAINTEXT, SERVER, "HTTP/1.1 400".getBytes()).add(FIN, SERVER).ended());
+        assertEquals(Outcome.NON_TLS_RESPONSE, v.outcome());
+    }
+
+    @Test
+    void clientGivesUpOnASilentServer() {
+        Verdict v = classify(new T().handshakeStart().add(FIN, CLIENT).add(FIN, SERVER).ended());
+        assertEquals(Outcome.NO_SERVER_RESPONSE, v.outcome());
+        assertEquals("client_gave_up", v.reason());
+        assertEquals(FIN, v.reaction().kind());
+        assertEquals(CLIENT, v.reaction().role());
+    }
+
+    @Test
+    void unansweredUntilTheEndDependsOnHowLongWeWatched() {
+        assertEquals(Outcome.NO_SERVER_RESPONSE, classify(new T().handshakeStart().ending(60_000)).outcome());
+        Verdict shortWatch = classify(new T().handshakeStart().ending(10));
+        assertEquals(Outcome.INDETERMINATE, shortWatch.outcome());
+        assertEquals("capture_ended_after_client_hello", shortWatch.reason());
+    }
+
+    @Test
+    void resetAndCloseDuringTheHandshake() {
+        assertEquals(Outcome.RESET_DURING_HANDSHAKE,
+                classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12).add(RST, SERVER).ended()).outcome());
+        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12).add(FIN, CLIENT).ended());
+        assertEquals(Outcome.CLOSED_DURING_HANDSHAKE, v.outcome());
+        assertEquals("fin_by_client", v.reason());
+    }
+
+    @Test
+    void synAnsweredByRstIsARefusal() {
+        Verdict v = classify(new T().add(SYN, CLIENT).add(RST, SERVER).ended());
+        assertEquals(Outcome.CONNECTION_REFUSED, v.outcome());
+        assertNull(v.hello());
+    }
+
+    @Test
+    void connectionsWithoutAClientHello() {
+        assertEquals(Outcome.NOT_TLS, classify(new T().add(SYN, CLIENT).add(SYNACK, SERVER)
+                .add(PLAINTEXT, CLIENT, "GET /".getBytes()).add(RST, SERVER).ended()).outcome());
+        assertEquals(Outcome.MIDSTREAM, classify(new T().add(ENCRYPTED, CLIENT, new Protected(23, 100))
+                .add(ENCRYPTED, SERVER, new Protected(23, 100)).ended()).outcome());
+        assertEquals(Outcome.INDETERMINATE, classify(new T().add(SERVER_HELLO, SERVER, SH12).ended()).outcome());
+    }
+
+    @Test
+    void aGapInTheServersStreamLeavesNoVerdict() {
+        Verdict v = classify(new T().handshakeStart().add(GAP, SERVER, 1000L).add(RST, SERVER).ended());
+        assertEquals(Outcome.INDETERMINATE, v.outcome());
+        assertEquals("gap_after_client_hello", v.reason());
+    }
+
+    @Test
+    void aCompletedHandshakeStaysCompletedWhateverComesAfter() {
+        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH13)
+                .add(ENCRYPTED, SERVER, new Protected(23, 900)).add(ENCRYPTED, CLIENT, new Protected(23, 69))
+                .add(ALERT, SERVER, Alert.encryptedAlert()).add(RST, SERVER).ended());
+        assertEquals(Outcome.COMPLETED, v.outcome());
+    }
+}

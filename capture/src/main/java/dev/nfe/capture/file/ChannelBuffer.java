@@ -1,0 +1,110 @@
+package dev.nfe.capture.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+
+/**
+ * A large reused window over a file channel. Readers ask for "n bytes at the cursor"
+ * ({@link #ensure(int)}), parse them in place from {@link #array()} at {@link #pos()}, and then
+ * {@link #skip(int) advance}. Nothing is consumed until the caller decides a whole record is there
+ * (Netty's ByteToMessageDecoder contract), so a record that straddles a refill is simply
+ * compacted to the front of the array and completed by the next read.
+ *
+ * <p>Offsets in the file are longs (files over 2 GiB); offsets in the array are ints. The array
+ * only grows when a single unit is larger than it (a huge pcapng block), which is rare and bounded
+ * by the caller's own length checks.
+ */
+final class ChannelBuffer {
+    private final SeekableByteChannel channel;
+    private byte[] buf;
+    private ByteBuffer view;
+    private int pos;
+    private int limit;
+    /** File offset of {@code buf[0]}. */
+    private long base;
+    private boolean eof;
+
+    ChannelBuffer(SeekableByteChannel channel, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("buffer capacity must be positive: " + capacity);
+        }
+        this.channel = channel;
+        this.buf = new byte[capacity];
+        this.view = ByteBuffer.wrap(buf);
+    }
+
+    /** The backing array; valid until the next {@link #ensure(int)} that has to read. */
+    byte[] array() {
+        return buf;
+    }
+
+    /** Index in {@link #array()} of the byte at the cursor. */
+    int pos() {
+        return pos;
+    }
+
+    /** Bytes available at the cursor without reading. */
+    int available() {
+        return limit - pos;
+    }
+
+    /** File offset of the cursor: bytes consumed so far. */
+    long position() {
+        return base + pos;
+    }
+
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    /**
+     * Makes {@code n} bytes available at the cursor, reading (and compacting or growing the array)
+     * as needed.
+     *
+     * @return false when the input ends first; {@link #available()} then tells how many bytes there were
+     */
+    boolean ensure(int n) throws IOException {
+        if (limit - pos >= n) {
+            return true;
+        }
+        if (eof) {
+            return false;
+        }
+        int remaining = limit - pos;
+        if (n > buf.length) {
+            byte[] bigger = new byte[Math.max(n, buf.length * 2)];
+            System.arraycopy(buf, pos, bigger, 0, remaining);
+            buf = bigger;
+            view = ByteBuffer.wrap(buf);
+        } else if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, remaining);
+        }
+        base += pos;
+        pos = 0;
+        limit = remaining;
+        // Fill the whole free space, not just n bytes: fewer, larger reads.
+        while (limit < n) {
+            view.limit(buf.length).position(limit);
+            int read = channel.read(view);
+            if (read < 0) {
+                eof = true;
+                return false;
+            }
+            limit += read;
+        }
+        return true;
+    }
+
+    /** Advances the cursor by {@code n} bytes, which must be available. */
+    void skip(int n) {
+        if (n < 0 || n > limit - pos) {
+            throw new IllegalArgumentException("cannot skip " + n + " bytes, " + (limit - pos) + " available");
+        }
+        pos += n;
+    }
+
+    void close() throws IOException {
+        channel.close();
+    }
+}

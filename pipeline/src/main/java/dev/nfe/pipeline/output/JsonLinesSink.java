@@ -1,0 +1,51 @@
+package dev.nfe.pipeline.output;
+
+import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.report.SessionRecord;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The JSON-lines contract: findings (and, with {@code --sessions}, every session) in merge
+ * order, incidents as they close, one summary last.
+ */
+public final class JsonLinesSink implements ResultSink {
+    private final OutputStream out;
+    private final boolean sessions;
+    private final JsonRenderer renderer = new JsonRenderer();
+
+    public JsonLinesSink(OutputStream out, boolean sessions) {
+        this.out = out;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public boolean wantsJson() {
+        return true;
+    }
+
+    @Override
+    public void session(SessionRecord s, byte[] json) throws IOException {
+        if (sessions) {
+            out.write(json != null ? json : renderer.session(s));
+        }
+    }
+
+    @Override
+    public void finding(SessionRecord s, Finding f, byte[] json) throws IOException {
+        out.write(json != null ? json : renderer.finding(f));
+    }
+
+    @Override
+    public void incident(Incident i) throws IOException {
+        out.write(renderer.incident(i));
+    }
+
+    @Override
+    public void summary(RunSummary summary) throws IOException {
+        out.write(renderer.render(g -> SummaryJson.summary(g, summary)));
+        out.flush();
+    }
+}

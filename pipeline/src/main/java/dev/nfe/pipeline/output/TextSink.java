@@ -1,0 +1,155 @@
+package dev.nfe.pipeline.output;
+
+import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.report.Outcome;
+import dev.nfe.dissect.report.SessionRecord;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Output for people: one line per finding (when, how bad, what, and the frames to open in
+ * Wireshark), then the incidents, then a per-server table of outcomes.
+ */
+public final class TextSink implements ResultSink {
+    private static final int MAX_INCIDENTS_SHOWN = 200;
+    private static final int MAX_SERVERS_SHOWN = 40;
+
+    private final PrintStream out;
+    private final List<Incident> incidents = new ArrayList<>();
+    private long incidentsDropped;
+    private String currentCapture;
+    private final boolean multipleCaptures;
+
+    public TextSink(PrintStream out, boolean multipleCaptures) {
+        this.out = out;
+        this.multipleCaptures = multipleCaptures;
+    }
+
+    @Override
+    public boolean wantsJson() {
+        return false;
+    }
+
+    @Override
+    public void session(SessionRecord s, byte[] json) {
+        // sessions without a finding are only counted (summary table)
+    }
+
+    @Override
+    public void finding(SessionRecord s, Finding f, byte[] json) {
+        if (multipleCaptures && !f.capture().equals(currentCapture)) {
+            currentCapture = f.capture();
+            out.println("== " + currentCapture);
+        }
+        out.printf(Locale.ROOT, "%s  %-6s %-26s %s%n", Timestamps.human(f.tsNanos()),
+                f.severity().name(), f.kind().name(), f.summary());
+    }
+
+    @Override
+    public void incident(Incident i) {
+        if (incidents.size() < MAX_INCIDENTS_SHOWN) {
+            incidents.add(i);
+        } else {
+            incidentsDropped++;
+        }
+    }
+
+    @Override
+    public void summary(RunSummary summary) throws IOException {
+        if (!incidents.isEmpty()) {
+            out.println();
+            out.println("Incidents (failures of one kind at one server, close in time):");
+            int n = 1;
+            for (Incident i : incidents) {
+                out.printf(Locale.ROOT, "  #%d %-6s %s: %s%n", n++, i.severity().name(), i.kind().name(), i.summary());
+            }
+            if (incidentsDropped > 0) {
+                out.println("  ... and " + incidentsDropped + " more (use --format jsonl for all)");
+            }
+        }
+        table(summary);
+        out.flush();
+    }
+
+    private void table(RunSummary s) {
+        out.println();
+        if (s.servers().isEmpty()) {
+            out.println("No TLS (or reset) connections found.");
+            return;
+        }
+        Set<Outcome> cols = new LinkedHashSet<>();
+        for (Outcome o : Outcome.values()) {
+            if (s.outcomes().containsKey(o.name())) {
+                cols.add(o);
+            }
+        }
+        int w = "server".length();
+        int shown = 0;
+        for (String server : s.servers().keySet()) {
+            if (shown++ == MAX_SERVERS_SHOWN) {
+                break;
+            }
+            w = Math.max(w, server.length());
+        }
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %8s", "server", "sessions"));
+        for (Outcome o : cols) {
+            head.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, column(o).length()) + "s", column(o)));
+        }
+        out.println("Outcomes per server:");
+        out.println(head);
+        shown = 0;
+        for (Map.Entry<String, Map<String, Long>> row : s.servers().entrySet()) {
+            if (shown++ == MAX_SERVERS_SHOWN) {
+                out.println("... " + (s.servers().size() - MAX_SERVERS_SHOWN) + " more servers (use --format jsonl for all)");
+                break;
+            }
+            long total = row.getValue().values().stream().mapToLong(Long::longValue).sum();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %8d", row.getKey(), total));
+            for (Outcome o : cols) {
+                long v = row.getValue().getOrDefault(o.name(), 0L);
+                line.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, column(o).length()) + "s",
+                        v == 0 ? "." : Long.toString(v)));
+            }
+            out.println(line);
+        }
+        long total = s.outcomes().values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %8d", "total", total));
+        for (Outcome o : cols) {
+            line.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, column(o).length()) + "s",
+                    s.outcomes().get(o.name())));
+        }
+        out.println(line);
+        for (RunSummary.CaptureReport c : s.captures()) {
+            if (c.error() != null) {
+                out.println("note: " + c.capture() + ": " + c.error() + " (results above cover the capture up to there)");
+            }
+        }
+    }
+
+    /** Column headers short enough for a terminal. */
+    static String column(Outcome o) {
+        return switch (o) {
+            case COMPLETED -> "ok";
+            case RESET_AFTER_CLIENT_HELLO -> "rst-after-hello";
+            case CLOSED_AFTER_CLIENT_HELLO -> "fin-after-hello";
+            case SERVER_ALERT -> "server-alert";
+            case CLIENT_ALERT -> "client-alert";
+            case NON_TLS_RESPONSE -> "non-tls-answer";
+            case NO_SERVER_RESPONSE -> "no-answer";
+            case RESET_DURING_HANDSHAKE -> "rst-in-handshake";
+            case CLOSED_DURING_HANDSHAKE -> "fin-in-handshake";
+            case CONNECTION_REFUSED -> "refused";
+            case NOT_TLS -> "not-tls";
+            case MIDSTREAM -> "midstream";
+            case INDETERMINATE -> "indeterminate";
+        };
+    }
+}

@@ -1,0 +1,143 @@
+package dev.nfe.pipeline.replay;
+
+import dev.nfe.dissect.DissectorStats;
+import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.finding.IncidentGrouper;
+import dev.nfe.pipeline.output.ResultSink;
+import dev.nfe.pipeline.output.RunSummary;
+import dev.nfe.pipeline.output.SummaryCollector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The writer thread: reads every shard's chunks in lockstep (one per watermark), sorts each
+ * interval's output by (emit frame, first frame) and writes it, groups findings into incidents,
+ * and ends with the summary. The order is therefore the same for any number of workers.
+ */
+final class Merger implements Runnable {
+    private final BlockingQueue<FileJob> jobs;
+    private final ResultSink sink;
+    private final IncidentGrouper incidents;
+    private final SummaryCollector summary = new SummaryCollector(100_000);
+    private final Failure failure;
+    private long internalErrors;
+    private String firstInternalError;
+
+    /** Marks the end of the run in the job queue. */
+    static final FileJob END = new FileJob(null, List.of(), null);
+
+    Merger(BlockingQueue<FileJob> jobs, ResultSink sink, IncidentGrouper incidents, Failure failure) {
+        this.jobs = jobs;
+        this.sink = sink;
+        this.incidents = incidents;
+        this.failure = failure;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                FileJob job = jobs.poll(50, TimeUnit.MILLISECONDS);
+                if (job == null) {
+                    if (failure.failed()) {
+                        return;
+                    }
+                    continue;
+                }
+                if (job == END) {
+                    break;
+                }
+                mergeFile(job);
+            }
+            for (Incident i : incidents.finish()) {
+                sink.incident(i);
+                summary.count("incidents", 1);
+            }
+            if (internalErrors > 0) {
+                summary.count("internal_errors", internalErrors);
+            }
+            sink.summary(summary.build());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure.fail(t);
+        }
+    }
+
+    long internalErrors() {
+        return internalErrors;
+    }
+
+    String firstInternalError() {
+        return firstInternalError;
+    }
+
+    private void mergeFile(FileJob job) throws Exception {
+        int n = job.shards().size();
+        long sessions = 0;
+        long findings = 0;
+        DissectorStats stats = DissectorStats.zero();
+        boolean last = false;
+        List<Emitted> interval = new ArrayList<>();
+        while (!last) {
+            interval.clear();
+            last = true;
+            for (int i = 0; i < n; i++) {
+                Chunk c = take(job.shards().get(i).out);
+                if (c.failure() != null) {
+                    throw new IllegalStateException("a dissector worker failed", c.failure());
+                }
+                interval.addAll(c.items());
+                last &= c.last();
+                if (c.last() && c.stats() != null) {
+                    stats = stats.plus(c.stats());
+                    internalErrors += c.internalErrors();
+                    if (firstInternalError == null && c.firstError() != null) {
+                        firstInternalError = c.firstError();
+                    }
+                }
+            }
+            interval.sort(Emitted::compare);
+            for (Emitted e : interval) {
+                summary.session(e.session());
+                sink.session(e.session(), e.sessionJson());
+                sessions++;
+                if (e.finding() != null) {
+                    findings++;
+                    summary.count("findings", 1);
+                    sink.finding(e.session(), e.finding(), e.findingJson());
+                    for (Incident i : incidents.add(e.session(), e.finding())) {
+                        sink.incident(i);
+                        summary.count("incidents", 1);
+                    }
+                }
+            }
+        }
+        RunSummary.CaptureReport r = job.report().get();
+        summary.capture(new RunSummary.CaptureReport(r.capture(), r.frames(), r.segments(), sessions, findings,
+                r.skipped(), r.error()));
+        summary.count("sessions", sessions);
+        summary.count("frames", r.frames());
+        summary.count("segments", r.segments());
+        summary.count("connections", stats.connections());
+        summary.count("flows_expired_idle", stats.expiredIdle());
+        summary.count("flows_evicted_table_full", stats.evictedFlowTableFull());
+        summary.count("port_reuse", stats.portReuse());
+        summary.count("reassembly_budget_refusals", stats.pendingBudgetRefusals());
+    }
+
+    private Chunk take(BlockingQueue<Chunk> q) throws InterruptedException {
+        while (true) {
+            Chunk c = q.poll(50, TimeUnit.MILLISECONDS);
+            if (c != null) {
+                return c;
+            }
+            if (failure.failed()) {
+                throw new IllegalStateException("replay aborted", failure.cause());
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.nfe.pipeline.replay;
+
+import dev.nfe.capture.CaptureDamagedException;
+import dev.nfe.capture.FrameSink;
+import dev.nfe.capture.FrameSource;
+import dev.nfe.capture.NotACaptureException;
+import dev.nfe.capture.TcpSegment;
+import dev.nfe.capture.decode.DecodeStats;
+import dev.nfe.capture.decode.SegmentDecoder;
+import dev.nfe.dissect.finding.IncidentGrouper;
+import dev.nfe.dissect.flow.FlowKey;
+import dev.nfe.pipeline.output.ResultSink;
+import dev.nfe.pipeline.output.RunSummary;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Offline replay, in process: the calling thread reads and decodes frames and shards segments
+ * by flow hash across worker threads (each owning a Dissector, as a Kafka partition will later);
+ * a writer thread merges their output into one deterministic stream.
+ */
+public final class ReplayEngine {
+
+    /** How a run ended: exit status (0 ok, 2 bad input, 3 damaged capture) and one line per problem. */
+    public record Result(int exitCode, List<String> errors) {
+    }
+
+    private final ReplayOptions options;
+    private final ProgressListener progress;
+
+    public ReplayEngine(ReplayOptions options, ProgressListener progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * Checks that every input is a readable capture before anything is processed, so that a typo
+     * fails fast instead of after an hour of replay. Returns the problems (empty when all good).
+     */
+    public List<String> validate(List<String> captures) {
+        List<String> problems = new ArrayList<>();
+        for (String c : captures) {
+            Path p = Path.of(c);
+            if (!Files.isRegularFile(p)) {
+                problems.add(c + ": no such file");
+                continue;
+            }
+            try (FrameSource ignored = options.opener().open(p)) {
+                // opening reads and checks the header
+            } catch (NotACaptureException e) {
+                problems.add(c + ": not a capture file: " + e.getMessage());
+            } catch (CaptureDamagedException e) {
+                // a damaged header still counts as a capture; the run reports the damage
+            } catch (IOException e) {
+                problems.add(c + ": cannot read: " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    public Result run(List<String> captures, ResultSink sink) throws InterruptedException {
+        Failure failure = new Failure();
+        BlockingQueue<FileJob> jobs = new ArrayBlockingQueue<>(2);
+        IncidentGrouper grouper = new IncidentGrouper(options.incidentGapNanos(), options.incidentMinCount(), 10_000);
+        Merger merger = new Merger(jobs, sink, grouper, failure);
+        Thread writer = new Thread(merger, "nfe-writer");
+        writer.start();
+        List<String> errors = new ArrayList<>();
+        int exit = 0;
+        try {
+            for (String capture : captures) {
+                if (failure.failed()) {
+                    break;
+                }
+                String error = replayFile(capture, sink, jobs, failure);
+                if (error != null) {
+                    errors.add(error);
+                    exit = Math.max(exit, 3);
+                }
+            }
+            put(jobs, Merger.END, failure);
+        } finally {
+            while (writer.isAlive()) {
+                writer.join(100);
+                if (failure.failed()) {
+                    writer.interrupt();
+                }
+            }
+        }
+        if (failure.failed()) {
+            errors.add("internal error: " + failure.cause());
+            return new Result(1, errors);
+        }
+        if (merger.internalErrors() > 0) {
+            errors.add(merger.internalErrors() + " segment(s) hit an internal error and were skipped; first: "
+                    + merger.firstInternalError());
+        }
+        return new Result(exit, errors);
+    }
+
+    /** Replays one file; returns its one-line error (damage) or null. */
+    private String replayFile(String capture, ResultSink sink, BlockingQueue<FileJob> jobs, Failure failure)
+            throws InterruptedException {
+        List<Shard> shards = new ArrayList<>(options.workers());
+        List<Thread> threads = new ArrayList<>(options.workers());
+        for (int i = 0; i < options.workers(); i++) {
+            Shard s = new Shard(options.dissector().withCapture(capture), sink.wantsJson(), options.queueDepth());
+            shards.add(s);
+            Thread t = new Thread(s, "nfe-shard-" + i);
+            t.start();
+            threads.add(t);
+        }
+        CompletableFuture<RunSummary.CaptureReport> report = new CompletableFuture<>();
+        put(jobs, new FileJob(capture, shards, report), failure);
+        Dispatcher d = new Dispatcher(shards, failure);
+        SegmentDecoder decoder = new SegmentDecoder(d);
+        FrameCounter counter = new FrameCounter(decoder);
+        String error = null;
+        try (FrameSource src = options.opener().open(Path.of(capture))) {
+            long nextProgress = 0;
+            while (src.next(counter)) {
+                if (counter.frames % options.watermarkFrames() == 0) {
+                    d.watermark(counter.lastFrame, counter.lastTs);
+                    if (failure.failed()) {
+                        break;
+                    }
+                }
+                if (counter.frames >= nextProgress) {
+                    progress.progress(capture, src.position(), src.size(), counter.frames);
+                    nextProgress = counter.frames + 65_536;
+                }
+            }
+        } catch (CaptureDamagedException e) {
+            error = capture + ": damaged at byte " + e.byteOffset() + " after " + e.framesRead() + " frames: "
+                    + e.getMessage();
+        } catch (IOException e) {
+            error = capture + ": read error after " + counter.frames + " frames: " + e.getMessage();
+        } finally {
+            d.end();
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        DecodeStats stats = decoder.stats();
+        report.complete(new RunSummary.CaptureReport(capture, stats.frames(), stats.tcpSegments(), 0, 0,
+                skipped(stats), error));
+        return error;
+    }
+
+    private static Map<String, Long> skipped(DecodeStats stats) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (dev.nfe.capture.decode.SkipReason r : dev.nfe.capture.decode.SkipReason.values()) {
+            long n = stats.skipped(r);
+            if (n > 0) {
+                m.put(r.name().toLowerCase(java.util.Locale.ROOT), n);
+            }
+        }
+        return m;
+    }
+
+    static <T> void put(BlockingQueue<T> q, T item, Failure failure) throws InterruptedException {
+        while (!q.offer(item, 50, TimeUnit.MILLISECONDS)) {
+            if (failure.failed()) {
+                throw new IllegalStateException("replay aborted", failure.cause());
+            }
+        }
+    }
+
+    /** Remembers the number and time of the last frame read, then decodes it. */
+    private static final class FrameCounter implements FrameSink {
+        private final FrameSink next;
+        long frames;
+        long lastFrame;
+        long lastTs;
+
+        FrameCounter(FrameSink next) {
+            this.next = next;
+        }
+
+        @Override
+        public void frame(long number, long ts, int linkType, byte[] buf, int off, int capLen, int origLen) {
+            frames++;
+            lastFrame = number;
+            lastTs = ts;
+            next.frame(number, ts, linkType, buf, off, capLen, origLen);
+        }
+    }
+
+    /** Shards segments by flow hash into batches; watermarks and the end go to every shard. */
+    private final class Dispatcher implements dev.nfe.capture.SegmentSink {
+        private final List<Shard> shards;
+        private final Batch[] current;
+        private final Failure failure;
+
+        Dispatcher(List<Shard> shards, Failure failure) {
+            this.shards = shards;
+            this.failure = failure;
+            this.current = new Batch[shards.size()];
+            for (int i = 0; i < current.length; i++) {
+                current[i] = new Batch(options.batchSize());
+            }
+        }
+
+        @Override
+        public void segment(TcpSegment s) {
+            int i = shards.size() == 1 ? 0 : Math.floorMod(FlowKey.of(s).shardHash(), shards.size());
+            Batch b = current[i];
+            b.segments[b.size++] = s;
+            if (b.full()) {
+                send(i);
+            }
+        }
+
+        void watermark(long frame, long ts) throws InterruptedException {
+            for (int i = 0; i < current.length; i++) {
+                current[i].watermarkFrame = frame;
+                current[i].watermarkTs = ts;
+                sendChecked(i);
+            }
+        }
+
+        void end() throws InterruptedException {
+            for (int i = 0; i < current.length; i++) {
+                current[i].end = true;
+                sendChecked(i);
+            }
+        }
+
+        private void send(int i) {
+            try {
+                sendChecked(i);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.fail(e);
+            }
+        }
+
+        private void sendChecked(int i) throws InterruptedException {
+            put(shards.get(i).in, current[i], failure);
+            current[i] = new Batch(options.batchSize());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.nfe.pipeline.replay;
+
+import dev.nfe.capture.TcpSegment;
+import dev.nfe.dissect.Dissector;
+import dev.nfe.dissect.DissectorConfig;
+import dev.nfe.dissect.DissectorOutput;
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.report.SessionRecord;
+import dev.nfe.pipeline.output.JsonRenderer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * One worker thread owning one {@link Dissector}: the flows whose key hashes to it. Nothing is
+ * shared with other shards; batches come in, one chunk per watermark goes out.
+ */
+final class Shard implements Runnable, DissectorOutput {
+    private final Dissector dissector;
+    private final JsonRenderer renderer;
+    final BlockingQueue<Batch> in;
+    final BlockingQueue<Chunk> out;
+    private List<Emitted> pending = new ArrayList<>();
+    private long emitFrame;
+    private SessionRecord lastSession;
+    private long internalErrors;
+    private String firstError;
+
+    Shard(DissectorConfig config, boolean renderJson, int queueDepth) {
+        this.dissector = new Dissector(config, this);
+        this.renderer = renderJson ? new JsonRenderer() : null;
+        this.in = new ArrayBlockingQueue<>(queueDepth);
+        this.out = new ArrayBlockingQueue<>(queueDepth);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                Batch b = in.take();
+                for (int i = 0; i < b.size; i++) {
+                    TcpSegment s = b.segments[i];
+                    emitFrame = s.frame();
+                    try {
+                        dissector.segment(s);
+                    } catch (RuntimeException e) {
+                        // A bug must not sink a long replay: count it, name the frame, go on.
+                        internalErrors++;
+                        if (firstError == null) {
+                            firstError = "frame " + s.frame() + ": " + e;
+                        }
+                    }
+                }
+                boolean end = b.end;
+                boolean watermark = b.hasWatermark();
+                long wmFrame = b.watermarkFrame;
+                long wmTs = b.watermarkTs;
+                if (end) {
+                    emitFrame = Long.MAX_VALUE;
+                    dissector.finish();
+                    out.put(new Chunk(takePending(), true, dissector.stats(), internalErrors, firstError, null));
+                    return;
+                }
+                if (watermark) {
+                    emitFrame = wmFrame;
+                    dissector.advanceTo(wmTs);
+                    out.put(new Chunk(takePending(), false, null, 0, null, null));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            out.offer(new Chunk(List.of(), true, dissector.stats(), internalErrors, firstError, t));
+        }
+    }
+
+    private List<Emitted> takePending() {
+        List<Emitted> p = pending;
+        pending = new ArrayList<>();
+        return p;
+    }
+
+    @Override
+    public void session(SessionRecord s) {
+        lastSession = s;
+        pending.add(new Emitted(emitFrame, s.firstFrame(), s, null, renderer == null ? null : renderer.session(s), null));
+    }
+
+    @Override
+    public void finding(Finding f) {
+        // a finding always follows its session immediately (DissectorOutput contract)
+        Emitted last = pending.get(pending.size() - 1);
+        pending.set(pending.size() - 1, new Emitted(last.emitFrame(), last.firstFrame(), lastSession, f,
+                last.sessionJson(), renderer == null ? null : renderer.finding(f)));
+    }
+}

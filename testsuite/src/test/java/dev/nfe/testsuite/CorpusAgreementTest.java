@@ -1,0 +1,27 @@
+package dev.nfe.testsuite;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * nfe against independent truth: tshark's per-stream ground truth for the 97 public captures of
+ * the shared corpus and the labels of the small loopback capture, scored field by field by the
+ * shared scorer. The bar is the product's: at least 99% of all checks agree, and every capture
+ * runs (a damaged one must give its partial results and exit 3).
+ */
+class CorpusAgreementTest {
+
+    @Test
+    void agreesWithTsharkAndTheLoopbackLabels() throws Exception {
+        ScoreCorpus.Score s = ScoreCorpus.run(List.of());
+        System.out.println(s.report());
+        assertEquals(s.total("runs without error"), s.agree("runs without error"), "every capture runs");
+        assertTrue(s.rate() >= 99.0, "agreement " + s.rate() + "% is below 99%:\n" + s.report());
+        assertEquals(s.total("outcome"), s.agree("outcome"), "every loopback outcome is right");
+        assertEquals(s.total("stream found"), s.agree("stream found"), "every stream tshark saw has a session");
+    }
+}

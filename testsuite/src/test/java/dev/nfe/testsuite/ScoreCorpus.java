@@ -1,0 +1,44 @@
+package dev.nfe.testsuite;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs ../shared/tools/score-corpus (the independent scorer) against nfe and reads its counts. */
+final class ScoreCorpus {
+    private ScoreCorpus() {
+    }
+
+    record Score(double rate, JsonNode agree, JsonNode total, JsonNode diffs, String report) {
+        long agree(String field) {
+            return agree.path(field).asLong(0);
+        }
+
+        long total(String field) {
+            return total.path(field).asLong(0);
+        }
+    }
+
+    static Score run(List<String> paths) throws IOException, InterruptedException {
+        Path json = Files.createTempFile("score", ".json");
+        try {
+            List<String> cmd = new ArrayList<>(List.of("python3",
+                    Nfe.shared().resolve("tools/score-corpus").toString(), "--nfe", Nfe.commandLine(),
+                    "--json", json.toString(), "--show", "20"));
+            cmd.addAll(paths);
+            Nfe.Run r = Nfe.exec(cmd, 900);
+            if (r.exit() != 0) {
+                throw new IllegalStateException("score-corpus failed (" + r.exit() + "): " + r.stderr() + r.stdout());
+            }
+            JsonNode n = new ObjectMapper().readTree(json.toFile());
+            return new Score(n.path("rate").asDouble(), n.path("agree"), n.path("total"), n.path("diffs"), r.stdout());
+        } finally {
+            Files.deleteIfExists(json);
+        }
+    }
+}

@@ -41,9 +41,12 @@ import java.util.List;
  *
  * <p>Choices where the spec is silent: GREASE is also dropped from signature algorithms
  * ("ignore GREASE values anywhere"); "highest" supported version is the numerically largest,
- * so a TLS 1.3 draft (0x7fxx) offered beside 0x0304 gives "00", as the reference tools do; a
+ * so a TLS 1.3 draft (0x7fxx) in the list gives "00" even beside 0x0304 (FoxIO's rust takes
+ * the maximum; Arkime and nDPI print "00" for the corpus's draft-18 hello too); a
  * supported_versions list with nothing but GREASE falls back to legacy_version. Only
- * signature_algorithms (0x000d) feed part c, not signature_algorithms_cert (0x0032).
+ * signature_algorithms (0x000d) feed part c, not the lists inside signature_algorithms_cert
+ * (0x0032) or delegated_credentials (0x0022); tools that read tshark's
+ * {@code tls.handshake.sig_hash_alg} pick those up too, nDPI does not and agrees with us.
  * ALPN names are read as one byte per {@code char} (ISO-8859-1), which is how they must be
  * decoded for the hex rule to see the wire bytes.
  */

@@ -183,6 +183,20 @@ class Ja4Test {
         assertEquals("t13d1515h2_8daaf6152771_bebfbbe173b2", ja4(edit().without(0x000d)));
     }
 
+    /**
+     * Part c takes signature_algorithms (0x000d) only. tshark's tls.handshake.sig_hash_alg also
+     * holds the lists of signature_algorithms_cert (0x0032) and delegated_credentials (0x0022), so
+     * an implementation reading that field would differ here; nDPI agrees with us on this hello
+     * (and on the 42 Firefox hellos with delegated_credentials in sites.pcapng).
+     */
+    @Test
+    void onlyTheSignatureAlgorithmsExtensionFeedsPartC() {
+        ClientHello h = CorpusFixtures.firstClientHello("ntop+nDPI/tests/cfgs/default/pcap/tunnelbear.pcap",
+                Endpoint.parse("10.8.0.1:60224"));
+        assertTrue(h.extensionTypes().contains(0x0032));
+        assertEquals("t00d010700_0f2cb44170f4_8e1d4e45f8f1", Ja4.of(h, 't'));
+    }
+
     @Test
     void countsAreCappedAt99() {
         // ja3_lots_of_cipher_suites.pcap offers 350 cipher suites (value computed with python hashlib)

@@ -16,6 +16,9 @@ import java.nio.file.StandardOpenOption;
  *     while (src.next(decoder)) { }
  * }
  * }</pre>
+ *
+ * A source belongs to one thread. The array handed to the sink is the reader's own buffer, valid
+ * only during the call.
  */
 public final class CaptureFiles {
     /** 8 MiB: one read call per 8 MiB of capture, so refills (and record compaction) are rare. */

@@ -13,8 +13,6 @@ final class Network {
     static final int ETHERTYPE_PPPOE_SESSION = 0x8864;
     static final int ETHERTYPE_MPLS = 0x8847;
     static final int ETHERTYPE_MPLS_MULTICAST = 0x8848;
-    /** Below this the field is an 802.3 length and an LLC header follows. */
-    static final int ETHERTYPE_MIN = 0x0600;
 
     static final int PPP_IPV4 = 0x0021;
     static final int PPP_IPV6 = 0x0057;
@@ -73,6 +71,7 @@ final class Network {
                 case ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTICAST:
                     return mpls(c, off, cap, wire, depth);
                 default:
+                    // ARP, LLDP, ...; or below 0x0600 an 802.3 length with an LLC header: not IP
                     return SkipReason.NON_IP;
             }
         }

@@ -16,10 +16,14 @@ import java.nio.file.StandardOpenOption;
  *     while (src.next(decoder)) { }
  * }
  * }</pre>
+ *
+ * A source belongs to one thread. The array handed to the sink is the reader's own buffer, valid
+ * only during the call.
  */
 public final class CaptureFiles {
-    /** 8 MiB: large enough that a refill is rare, small enough to stay in L2/L3-friendly strides. */
+    /** 8 MiB: one read call per 8 MiB of capture, so refills (and record compaction) are rare. */
     public static final int DEFAULT_BUFFER_SIZE = 8 << 20;
+    private static final int MIN_BUFFER_SIZE = 64 << 10;
 
     private CaptureFiles() {
     }
@@ -43,7 +47,15 @@ public final class CaptureFiles {
      * plain files). The source owns the channel and closes it.
      */
     public static FrameSource open(SeekableByteChannel channel, String description, int bufferSize) throws IOException {
-        ChannelBuffer in = new ChannelBuffer(channel, bufferSize);
+        if (bufferSize < 1) {
+            channel.close();
+            throw new IllegalArgumentException("bufferSize must be positive: " + bufferSize);
+        }
+        // a small file needs no 8 MiB array (opening thousands of small captures stays cheap);
+        // the buffer still grows if the file turns out larger than it said
+        long size = channel.size();
+        int capacity = (int) Math.min(bufferSize, Math.max(size, MIN_BUFFER_SIZE));
+        ChannelBuffer in = new ChannelBuffer(channel, capacity);
         try {
             in.ensure(4);
             CaptureFormat format = CaptureFormat.of(description, in.array(), Math.min(4, in.available()));

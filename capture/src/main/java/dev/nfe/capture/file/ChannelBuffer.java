@@ -73,7 +73,7 @@ final class ChannelBuffer {
         }
         int remaining = limit - pos;
         if (n > buf.length) {
-            byte[] bigger = new byte[Math.max(n, buf.length * 2)];
+            byte[] bigger = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, 2L * buf.length))];
             System.arraycopy(buf, pos, bigger, 0, remaining);
             buf = bigger;
             view = ByteBuffer.wrap(buf);

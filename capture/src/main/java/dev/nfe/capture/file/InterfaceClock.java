@@ -92,10 +92,6 @@ final class InterfaceClock {
         return nanos + offsetNanos;
     }
 
-    int tsresol() {
-        return tsresol;
-    }
-
     @Override
     public String toString() {
         return "InterfaceClock[tsresol=0x" + Integer.toHexString(tsresol) + " offset=" + offsetNanos / NANOS_PER_SECOND + "s]";

@@ -86,7 +86,8 @@ public final class PcapFileSource implements FrameSource {
                     + Binary.u16(b, p + 6, bigEndian));
         }
         this.snapLength = Binary.u32(b, p + 16, bigEndian);
-        this.linkType = Binary.u16(b, p + 20, bigEndian);
+        // the low 16 bits of the 32-bit field (at offset 22 in a big-endian file, not 20)
+        this.linkType = Binary.i32(b, p + 20, bigEndian) & 0xffff;
         this.capturedLimit = snapLength == 0 ? MAX_CAPTURED_LENGTH
                 : Math.min(MAX_CAPTURED_LENGTH, snapLength + SNAPLEN_SLACK);
         in.skip(FILE_HEADER_LENGTH);

@@ -57,7 +57,7 @@ public final class LibpcapFileSource implements FrameSource {
         this.handle = handle;
         this.description = description;
         this.size = size;
-        this.linkType = handle.getDlt().value();
+        this.linkType = linkType(handle.getDlt().value());
         this.pcap = pcap;
         this.position = pcap ? PCAP_FILE_HEADER : -1;
     }
@@ -119,7 +119,24 @@ public final class LibpcapFileSource implements FrameSource {
         return true;
     }
 
-    /** The link type libpcap reports for the file (the first interface's, for pcapng). */
+    /**
+     * libpcap reports DLT_* values, which differ from the LINKTYPE_* values in files (and in
+     * {@link FrameSink}'s contract) for a few types; this is libpcap's own dlt_to_linktype table for
+     * them. DLT_RAW is 12 (14 on OpenBSD) where LINKTYPE_RAW is 101. A file that says 12 itself
+     * therefore comes out as 101 here and as 12 from the plain reader; both decode as raw IP.
+     */
+    static int linkType(int dlt) {
+        return switch (dlt) {
+            case 11 -> 100;      // DLT_ATM_RFC1483
+            case 12, 14 -> 101;  // DLT_RAW
+            case 15 -> 102;      // DLT_SLIP_BSDOS
+            case 16 -> 103;      // DLT_PPP_BSDOS
+            case 19 -> 106;      // DLT_ATM_CLIP (Linux)
+            default -> dlt;
+        };
+    }
+
+    /** The LINKTYPE_* of the file (the first interface's, for pcapng). */
     public int linkType() {
         return linkType;
     }

@@ -1,0 +1,68 @@
+package dev.nfe.capture.decode;
+
+import dev.nfe.capture.testdata.Corpus;
+import dev.nfe.capture.testdata.Decoded;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DecodeStatsTest {
+
+    @Test
+    void countsOfARealCaptureMergeAndPrint() throws IOException {
+        // ja4's tls3.pcapng: 1189 frames, 703 of them QUIC (UDP)
+        DecodeStats quic = Decoded.of(Corpus.capture("FoxIO-LLC+ja4/pcap/tls3.pcapng")).stats();
+        assertEquals(1189, quic.frames());
+        assertEquals(quic.frames(), quic.tcpSegments() + quic.skipped());
+        assertTrue(quic.skipped(SkipReason.NON_TCP) >= 703, quic.toString());
+        // snap length 128 in one interface of PcapPlusPlus' example: 39 frames cut short (tshark agrees)
+        DecodeStats cut = Decoded.of(Corpus.capture("seladb+PcapPlusPlus/Tests/Pcap++Test/PcapExamples/pcapng-example.pcapng")).stats();
+        assertEquals(39, cut.truncatedFrames());
+        assertTrue(cut.capturedBytes() < cut.bytes());
+
+        DecodeStats total = new DecodeStats().merge(quic).merge(cut);
+        assertEquals(quic.frames() + cut.frames(), total.frames());
+        assertEquals(quic.bytes() + cut.bytes(), total.bytes());
+        assertEquals(quic.tcpSegments() + cut.tcpSegments(), total.tcpSegments());
+        assertEquals(39, total.truncatedFrames());
+        for (SkipReason r : SkipReason.values()) {
+            assertEquals(quic.skipped(r) + cut.skipped(r), total.skipped(r));
+        }
+
+        Map<String, Long> map = total.asMap();
+        assertEquals(total.frames(), map.get("frames"));
+        assertEquals(total.tcpSegments(), map.get("tcp_segments"));
+        assertEquals(total.skipped(SkipReason.NON_TCP), map.get("skipped.non_tcp"));
+        assertEquals(5 + SkipReason.values().length, map.size());
+        assertThrows(UnsupportedOperationException.class, () -> map.put("frames", 0L));
+
+        String text = total.toString();
+        assertTrue(text.startsWith("frames=" + total.frames() + " "), text);
+        assertTrue(text.contains("non_tcp=" + total.skipped(SkipReason.NON_TCP)), text);
+        assertTrue(!text.contains("ipv4_fragment"), "zero reasons are left out: " + text);
+
+        DecodeStats copy = total.copy();
+        total.merge(quic);
+        assertEquals(quic.frames() + cut.frames(), copy.frames(), "a copy does not follow the original");
+    }
+
+    @Test
+    void reasonCodesAreStable() {
+        assertEquals("ipv4_fragment", SkipReason.IPV4_FRAGMENT.code());
+        assertEquals("tcp_header_truncated", SkipReason.TCP_HEADER_TRUNCATED.code());
+        assertEquals("frames=0 bytes=0 tcp_segments=0 truncated_frames=0 skipped=0", new DecodeStats().toString());
+    }
+
+    @Test
+    void decoderRejectsBadArguments() {
+        assertThrows(IllegalArgumentException.class, () -> new SegmentDecoder(null));
+        assertThrows(IllegalArgumentException.class, () -> new SegmentDecoder(s -> { }, -1));
+        assertTrue(LinkTypes.supported(LinkTypes.LINUX_SLL2));
+        assertTrue(!LinkTypes.supported(147));
+    }
+}

@@ -58,6 +58,10 @@ final class PlaintextScanner {
                     classifyLine();
                 }
             }
+            if (at == 0 && x == 'S') {
+                // PostgreSQL's one-byte answer to SSLRequest ends a message: TLS may follow at once
+                boundary = true;
+            }
             if (x == '\n') {
                 classifyLine();
                 lineLength = 0;

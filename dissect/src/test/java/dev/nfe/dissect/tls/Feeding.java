@@ -14,7 +14,7 @@ final class Feeding {
         for (Fixture.Segment s : segments) {
             decoder.feed(s.bytes(), 0, s.bytes().length, s.frame(), s.tsNanos());
         }
-        return events;
+        return finish(events, decoder);
     }
 
     /**
@@ -34,6 +34,12 @@ final class Feeding {
             }
             from = to;
         }
+        return finish(events, decoder);
+    }
+
+    static RecordingEvents finish(RecordingEvents events, TlsStreamDecoder decoder) {
+        events.finalMode = decoder.mode();
+        events.finalWantsBytes = decoder.wantsBytes();
         return events;
     }
 

@@ -24,7 +24,10 @@ final class Fixture {
     }
 
     final String name;
+    /** e.g. "corpus:zeek+zeek/testing/btest/Traces/tls/hrr.pcap" */
     final String source;
+    /** tshark's tcp.stream index of the connection in its capture */
+    int tcpStream = -1;
     final List<Segment> segments;
     final List<Map<String, Object>> tshark;
 
@@ -38,6 +41,7 @@ final class Fixture {
     static Fixture load(String name) {
         List<Segment> segments = new ArrayList<>();
         String source = "?";
+        int stream = -1;
         try (InputStream in = resource("tls/" + name + ".segs.gz");
              BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in),
                      StandardCharsets.US_ASCII))) {
@@ -45,6 +49,11 @@ final class Fixture {
             while ((line = r.readLine()) != null) {
                 if (line.startsWith("# source: ")) {
                     source = line.substring("# source: ".length());
+                }
+                int at = line.indexOf("(tshark tcp.stream ");
+                if (line.startsWith("# connection: ") && at > 0) {
+                    String rest = line.substring(at + "(tshark tcp.stream ".length());
+                    stream = Integer.parseInt(rest.substring(0, rest.indexOf(')')));
                 }
                 if (line.isEmpty() || line.startsWith("#")) {
                     continue;
@@ -68,7 +77,20 @@ final class Fixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Fixture(name, source, segments, tshark);
+        Fixture f = new Fixture(name, source, segments, tshark);
+        f.tcpStream = stream;
+        return f;
+    }
+
+    /** The last frame kept for a direction (fixtures may be cut to stay small), or 0. */
+    long lastFrame(char dir) {
+        long last = 0;
+        for (Segment s : segments) {
+            if (s.dir() == dir) {
+                last = Math.max(last, s.frame());
+            }
+        }
+        return last;
     }
 
     private static InputStream resource(String path) {

@@ -19,6 +19,9 @@ final class RecordingEvents implements TlsEvents {
     }
 
     final List<Event> events = new ArrayList<>();
+    /** the decoder's mode and wantsBytes() after the last feed (set by {@link Feeding}) */
+    TlsStreamDecoder.Mode finalMode;
+    boolean finalWantsBytes;
 
     private void add(String kind, String key, long frame, long ts, Object value) {
         events.add(new Event(kind, key, frame, ts, value));

@@ -6,13 +6,37 @@ package dev.nfe.dissect.tls;
  * Not thread-safe by design: a dissector owns its context.
  */
 public final class TlsContext {
+    /** Default number of decoded certificates kept (a few MB at most). */
+    public static final int DEFAULT_CERTIFICATE_CACHE = 4096;
+
     private final TlsLimits limits;
+    private final CertificateCache certificates;
 
     public TlsContext(TlsLimits limits) {
+        this(limits, DEFAULT_CERTIFICATE_CACHE);
+    }
+
+    /** @param certificateCacheEntries decoded certificates kept by SHA-256 (LRU); 0 disables the cache */
+    public TlsContext(TlsLimits limits, int certificateCacheEntries) {
         this.limits = limits;
+        this.certificates = new CertificateCache(certificateCacheEntries);
     }
 
     public TlsLimits limits() {
         return limits;
+    }
+
+    /** Certificates found in the cache so far (for statistics). */
+    public long certificateCacheHits() {
+        return certificates.hits();
+    }
+
+    /** Certificates decoded with Bouncy Castle so far (cache misses). */
+    public long certificateCacheMisses() {
+        return certificates.misses();
+    }
+
+    CertificateCache certificates() {
+        return certificates;
     }
 }

@@ -39,6 +39,17 @@ public interface TlsEvents {
     }
 
     /**
+     * A plaintext heartbeat record (content type 24, RFC 6520 section 4) sent before this
+     * direction's records are protected. {@code type} is 1 (request) or 2 (response),
+     * {@code payloadLength} the payload_length the message claims and {@code recordLength} the
+     * record body length; a claim beyond {@code recordLength - 3 - 16} is the Heartbleed pattern
+     * and is also reported as anomaly {@code heartbeat_overread}. Protected heartbeats are
+     * {@link #encryptedRecord} with content type 24.
+     */
+    default void heartbeat(int type, int payloadLength, int recordLength, long frame, long tsNanos) {
+    }
+
+    /**
      * A record whose content is protected: application_data (23), a handshake record after
      * ChangeCipherSpec (encrypted Finished), or any TLS 1.3 record after the ServerHello.
      * Also SSLv2 records after the hellos.

@@ -1,0 +1,145 @@
+package dev.nfe.dissect.tls;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Decodes a TLS/SSLv3 ClientHello handshake message body into a {@link ClientHello}. */
+final class ClientHelloParser {
+
+    private ClientHelloParser() {
+    }
+
+    /**
+     * RFC 8446 section 4.1.2 (RFC 5246 section 7.4.1.2 has the same layout; SSLv3 and early TLS
+     * hellos may end after the compression methods):
+     * <pre>
+     *   uint16 ProtocolVersion;
+     *   opaque Random[32];
+     *   uint8 CipherSuite[2];
+     *   struct {
+     *       ProtocolVersion legacy_version = 0x0303;    // TLS v1.2
+     *       Random random;
+     *       opaque legacy_session_id&lt;0..32&gt;;
+     *       CipherSuite cipher_suites&lt;2..2^16-2&gt;;
+     *       opaque legacy_compression_methods&lt;1..2^8-1&gt;;
+     *       Extension extensions&lt;8..2^16-1&gt;;
+     *   } ClientHello;
+     *
+     * section 4.2:
+     *   struct {
+     *       ExtensionType extension_type;
+     *       opaque extension_data&lt;0..2^16-1&gt;;
+     *   } Extension;
+     * </pre>
+     *
+     * @param b             message body (after the 4-byte handshake header)
+     * @param recordVersion version of the first record that carried the message
+     * @return the hello, or null after {@link Issues#violation}
+     */
+    static ClientHello parse(byte[] b, int off, int len, int recordVersion, TlsLimits limits, Issues issues) {
+        int cap = limits.maxListEntries();
+        Cursor c = new Cursor(b, off, len);
+        if (!c.has(2 + 32 + 1)) {
+            issues.violation("malformed_client_hello: shorter than version, random and session id length");
+            return null;
+        }
+        int version = c.u16();
+        c.skip(32);
+        int sessionIdLength = c.u8();
+        if (sessionIdLength > 32 || !c.has(sessionIdLength)) {
+            issues.violation("malformed_client_hello: session id length " + sessionIdLength);
+            return null;
+        }
+        c.skip(sessionIdLength);
+        if (!c.has(2)) {
+            issues.violation("malformed_client_hello: no cipher suites length");
+            return null;
+        }
+        int suitesLength = c.u16();
+        if (suitesLength % 2 != 0 || !c.has(suitesLength)) {
+            issues.violation("malformed_client_hello: cipher suites length " + suitesLength);
+            return null;
+        }
+        List<Integer> suites = new ArrayList<>(Math.min(suitesLength / 2, cap));
+        Extensions.readInts(c.sub(suitesLength), 2, cap, suites, issues);
+        if (!c.has(1)) {
+            issues.violation("malformed_client_hello: no compression methods length");
+            return null;
+        }
+        int compressionLength = c.u8();
+        if (!c.has(compressionLength)) {
+            issues.violation("malformed_client_hello: compression methods length " + compressionLength);
+            return null;
+        }
+        List<Integer> compression = new ArrayList<>(compressionLength);
+        Extensions.readInts(c.sub(compressionLength), 1, cap, compression, issues);
+
+        List<Integer> types = new ArrayList<>();
+        String sni = null;
+        List<String> alpn = List.of();
+        List<Integer> versions = List.of();
+        List<Integer> groups = List.of();
+        List<Integer> pointFormats = List.of();
+        List<Integer> sigAlgs = List.of();
+        if (c.remaining() == 1) {
+            issues.anomaly("trailing_bytes");
+        } else if (c.has(2)) {
+            int extensionsLength = c.u16();
+            if (!c.has(extensionsLength)) {
+                issues.violation("malformed_client_hello: extensions length " + extensionsLength
+                        + " beyond the message");
+                return null;
+            }
+            Cursor block = c.sub(extensionsLength);
+            while (block.remaining() > 0) {
+                if (!block.has(4)) {
+                    issues.violation("malformed_client_hello: truncated extension header");
+                    return null;
+                }
+                int type = block.u16();
+                int n = block.u16();
+                if (!block.has(n)) {
+                    issues.violation("malformed_client_hello: extension " + type + " length " + n
+                            + " beyond the extensions");
+                    return null;
+                }
+                Cursor data = block.sub(n);
+                if (types.size() < cap) {
+                    types.add(type);
+                } else {
+                    issues.anomaly("list_capped");
+                }
+                switch (type) {
+                    case Extensions.SERVER_NAME -> {
+                        if (sni == null) {
+                            sni = Extensions.serverName(data, issues);
+                        }
+                    }
+                    case Extensions.ALPN -> alpn = Extensions.alpn(data, cap, issues);
+                    case Extensions.SUPPORTED_VERSIONS -> versions = Extensions.intVector(data, 1, 2, cap, issues);
+                    case Extensions.SUPPORTED_GROUPS -> groups = Extensions.intVector(data, 2, 2, cap, issues);
+                    case Extensions.EC_POINT_FORMATS -> pointFormats = Extensions.intVector(data, 1, 1, cap, issues);
+                    case Extensions.SIGNATURE_ALGORITHMS -> sigAlgs = Extensions.intVector(data, 2, 2, cap, issues);
+                    default -> {
+                        // kept by type only; unknown types are skipped as RFC 8446 section 4.2 requires
+                    }
+                }
+            }
+            if (c.remaining() > 0) {
+                issues.anomaly("trailing_bytes");
+            }
+        }
+        return new ClientHello(false, recordVersion, version, suites, compression, sessionIdLength, -1, types, sni,
+                alpn, versions, groups, pointFormats, sigAlgs, len, 1, 1);
+    }
+
+    /** True when the hello offers TLS 1.3 (or a draft / experiment of it) in supported_versions. */
+    static boolean offersTls13(ClientHello hello) {
+        for (int v : hello.supportedVersions()) {
+            if (v == 0x0304 || (v >>> 8) == 0x7f || v == 0x7e01 || v == 0x7e02 || v == 0xfb1a) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,415 @@
+package dev.nfe.dissect.tls;
+
+/**
+ * Side-effect-free probe of the bytes at one position of a stream: is a record header there, do
+ * we need more bytes to tell, or is it not SSL/TLS at all? (Netty's
+ * {@code SslUtils.getEncryptedPacketLength}, with a small result type instead of magic numbers.)
+ *
+ * <p>The probe decides as early as the bytes allow and only from the bytes it is given: it answers
+ * {@link NeedMore} only while every byte present is consistent with what {@link Expect} allows, so
+ * the same stream gives the same answer at the same byte however it is cut into pieces. It never
+ * needs more than {@link #MAX_PROBE_BYTES} bytes to decide.
+ *
+ * <pre>
+ * RFC 5246 section 6.2.1 / RFC 8446 section 5.1 (SSLv3 and TLS record header):
+ *   struct {
+ *       ContentType type;              // 20 change_cipher_spec, 21 alert, 22 handshake,
+ *                                      // 23 application_data, 24 heartbeat (RFC 6520)
+ *       ProtocolVersion version;       // {3, 0..4}; TLS 1.3 (and its drafts) write 0x0301/0x0303
+ *       uint16 length;                 // <= 2^14 + 2048 (TLS 1.2 ciphertext)
+ *       opaque fragment[TLSPlaintext.length];
+ *   } TLSPlaintext;
+ *
+ * draft-hickman-netscape-ssl-00 "SSL Record Header" (SSLv2):
+ *   2-byte header: byte[0] high bit set,   length = ((byte[0] &amp; 0x7f) &lt;&lt; 8) | byte[1]       (no padding)
+ *   3-byte header: byte[0] high bit clear, length = ((byte[0] &amp; 0x3f) &lt;&lt; 8) | byte[1], byte[2] = padding
+ * </pre>
+ *
+ * <p>The decoder's hot path uses {@link #probeInto}, which fills a reused {@link Header} instead of
+ * allocating a result; {@link #probe} is the same check with an immutable answer.
+ */
+public final class RecordProbe {
+
+    /** The most bytes any {@link Expect} needs to decide (3-byte SSLv2 header + SERVER-HELLO fixed part). */
+    public static final int MAX_PROBE_BYTES = 16;
+
+    /** Largest SSLv2 record body (2-byte header). */
+    static final int SSLV2_MAX_BODY = 0x7fff;
+
+    /** What the caller expects at this position. */
+    public enum Expect {
+        /**
+         * The first bytes of a direction: an SSLv3/TLS record header (content type 20-24, version
+         * 0x0300-0x0304, body 1..max), or an SSLv2 record with a 2-byte header holding a
+         * CLIENT-HELLO (version 0x0002 or 0x03xx), a SERVER-HELLO or an ERROR, with lengths that add up.
+         */
+        STREAM_START,
+        /** The next record of an SSLv3/TLS stream: any content type, version 0x0300-0x03ff, body 0..max. */
+        TLS_NEXT,
+        /** The next record after SSLv2 records: an SSLv3/TLS record header or any SSLv2 header. */
+        SSLV2_NEXT,
+        /**
+         * Resynchronisation after a gap: a strict SSLv3/TLS record header (content type 20-24,
+         * version 0x0300-0x0304 or exactly the version given, body 1..max).
+         */
+        RESYNC,
+        /**
+         * TLS after a plaintext prefix (STARTTLS): a handshake record whose first message starts a
+         * ClientHello or ServerHello (type, length and hello version consistent), a plaintext alert
+         * record (length 2, level 1 or 2, a registered description), or an SSLv2 CLIENT-HELLO.
+         */
+        UPGRADE
+    }
+
+    /** The answer of {@link #probe}. */
+    public sealed interface Result permits Record, NeedMore, NotTls {
+    }
+
+    /**
+     * A record header. For SSLv2, {@code contentType} is -1 and {@code version} is 0x0002.
+     *
+     * @param headerLength 5 for SSLv3/TLS, 2 or 3 for SSLv2
+     * @param bodyLength   bytes after the header (SSLv2: including padding)
+     */
+    public record Record(int contentType, int version, int headerLength, int bodyLength, boolean sslv2)
+            implements Result {
+        public int totalLength() {
+            return headerLength + bodyLength;
+        }
+    }
+
+    /** Every byte present is consistent with a record start, but there are too few to decide. */
+    public record NeedMore() implements Result {
+        static final NeedMore INSTANCE = new NeedMore();
+    }
+
+    /** Not a record start of the expected kind; {@code reason} says which check failed. */
+    public record NotTls(String reason) implements Result {
+    }
+
+    /** Mutable probe answer for the allocation-free path. */
+    static final class Header {
+        int contentType;
+        int version;
+        int headerLength;
+        int bodyLength;
+        boolean sslv2;
+        /** check that failed (a constant string: no building) */
+        String reason;
+    }
+
+    static final int OK = 0;
+    static final int NEED_MORE = 1;
+    static final int NOT_TLS = 2;
+
+    private RecordProbe() {
+    }
+
+    /**
+     * Probes {@code len} bytes at {@code off}.
+     *
+     * @param maxBody      largest SSLv3/TLS record body accepted (longer is {@code record_overflow})
+     * @param knownVersion for {@link Expect#RESYNC}: the record version this direction uses, or -1
+     */
+    public static Result probe(byte[] b, int off, int len, Expect expect, int maxBody, int knownVersion) {
+        Header h = new Header();
+        return switch (probeInto(b, off, len, expect, maxBody, knownVersion, h)) {
+            case OK -> new Record(h.contentType, h.version, h.headerLength, h.bodyLength, h.sslv2);
+            case NEED_MORE -> NeedMore.INSTANCE;
+            default -> new NotTls(h.reason);
+        };
+    }
+
+    /** {@link #probe} without a known version. */
+    public static Result probe(byte[] b, int off, int len, Expect expect, int maxBody) {
+        return probe(b, off, len, expect, maxBody, -1);
+    }
+
+    /** Same as {@link #probe}; fills {@code h} and returns {@link #OK}, {@link #NEED_MORE} or {@link #NOT_TLS}. */
+    static int probeInto(byte[] b, int off, int len, Expect expect, int maxBody, int knownVersion, Header h) {
+        if (len <= 0) {
+            return NEED_MORE;
+        }
+        return switch (expect) {
+            case STREAM_START -> streamStart(b, off, len, maxBody, h);
+            case TLS_NEXT -> tlsHeader(b, off, len, false, maxBody, -1, h);
+            case SSLV2_NEXT -> sslv2Next(b, off, len, maxBody, h);
+            case RESYNC -> tlsHeader(b, off, len, true, maxBody, knownVersion, h);
+            case UPGRADE -> upgrade(b, off, len, maxBody, h);
+        };
+    }
+
+    private static int streamStart(byte[] b, int off, int len, int maxBody, Header h) {
+        int b0 = b[off] & 0xff;
+        if ((b0 & 0x80) != 0) {
+            return sslv2Hello(b, off, len, h);
+        }
+        return tlsHeader(b, off, len, true, maxBody, -1, h);
+    }
+
+    /** SSLv3/TLS record header, progressively: each byte is checked as soon as it is there. */
+    private static int tlsHeader(byte[] b, int off, int len, boolean strict, int maxBody, int knownVersion,
+                                 Header h) {
+        int ct = b[off] & 0xff;
+        if (strict && (ct < 20 || ct > 24)) {
+            return notTls(h, "content type not 20-24");
+        }
+        if (len < 2) {
+            return NEED_MORE;
+        }
+        if ((b[off + 1] & 0xff) != 3) {
+            return notTls(h, "record version major not 3");
+        }
+        if (len < 3) {
+            return NEED_MORE;
+        }
+        int minor = b[off + 2] & 0xff;
+        if (knownVersion >= 0 && minor != (knownVersion & 0xff)) {
+            return notTls(h, "record version differs from the stream's");
+        }
+        if (strict && minor > 4) {
+            return notTls(h, "record version minor above 4");
+        }
+        if (len < 5) {
+            return NEED_MORE;
+        }
+        int length = ((b[off + 3] & 0xff) << 8) | (b[off + 4] & 0xff);
+        if (length > maxBody) {
+            return notTls(h, "record_overflow");
+        }
+        if (strict && length == 0) {
+            return notTls(h, "empty record");
+        }
+        h.contentType = ct;
+        h.version = 0x0300 | minor;
+        h.headerLength = 5;
+        h.bodyLength = length;
+        h.sslv2 = false;
+        return OK;
+    }
+
+    /**
+     * An SSLv2 record with a 2-byte header that holds a CLIENT-HELLO, SERVER-HELLO or ERROR whose
+     * lengths add up (draft-hickman-netscape-ssl-00; RFC 6101 appendix E.2 for the v3 hello).
+     *
+     * <pre>
+     * CLIENT-HELLO: char MSG-CLIENT-HELLO (1); char CLIENT-VERSION-MSB; char CLIENT-VERSION-LSB;
+     *   char CIPHER-SPECS-LENGTH-MSB/LSB; char SESSION-ID-LENGTH-MSB/LSB; char CHALLENGE-LENGTH-MSB/LSB;
+     *   char CIPHER-SPECS-DATA[(MSB&lt;&lt;8)|LSB]; char SESSION-ID-DATA[..]; char CHALLENGE-DATA[..]
+     * SERVER-HELLO: char MSG-SERVER-HELLO (4); char SESSION-ID-HIT; char CERTIFICATE-TYPE;
+     *   char SERVER-VERSION-MSB/LSB; char CERTIFICATE-LENGTH-MSB/LSB; char CIPHER-SPECS-LENGTH-MSB/LSB;
+     *   char CONNECTION-ID-LENGTH-MSB/LSB; char CERTIFICATE-DATA[..]; char CIPHER-SPECS-DATA[..];
+     *   char CONNECTION-ID-DATA[..]
+     * ERROR: char MSG-ERROR (0); char ERROR-CODE-MSB; char ERROR-CODE-LSB
+     * </pre>
+     *
+     * Only the 2-byte header is accepted here: hellos are never padded, and the 3-byte form would
+     * leave every ASCII first byte undecided for four bytes.
+     */
+    private static int sslv2Hello(byte[] b, int off, int len, Header h) {
+        if (len < 2) {
+            return NEED_MORE;
+        }
+        int body = ((b[off] & 0x7f) << 8) | (b[off + 1] & 0xff);
+        if (len < 3) {
+            return NEED_MORE;
+        }
+        int type = b[off + 2] & 0xff;
+        int p = off + 3;
+        int have = len - 3;
+        switch (type) {
+            case 1 -> {
+                // version
+                if (have >= 1 && (b[p] & 0xff) != 0 && (b[p] & 0xff) != 3) {
+                    return notTls(h, "SSLv2 CLIENT-HELLO version");
+                }
+                if (have >= 2) {
+                    int v = ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+                    if (v != 0x0002 && (v < 0x0300 || v > 0x0304)) {
+                        return notTls(h, "SSLv2 CLIENT-HELLO version");
+                    }
+                }
+                if (have < 8) {
+                    return NEED_MORE;
+                }
+                int specs = u16(b, p + 2);
+                int sid = u16(b, p + 4);
+                int challenge = u16(b, p + 6);
+                if (specs == 0 || specs % 3 != 0) {
+                    return notTls(h, "SSLv2 CLIENT-HELLO cipher-specs length");
+                }
+                if (sid > 32) {
+                    return notTls(h, "SSLv2 CLIENT-HELLO session-id length");
+                }
+                if (challenge < 16 || challenge > 32) {
+                    return notTls(h, "SSLv2 CLIENT-HELLO challenge length");
+                }
+                if (body != 9 + specs + sid + challenge) {
+                    return notTls(h, "SSLv2 CLIENT-HELLO lengths do not add up");
+                }
+            }
+            case 4 -> {
+                if (have >= 1 && (b[p] & 0xff) > 1) {
+                    return notTls(h, "SSLv2 SERVER-HELLO session-id-hit");
+                }
+                if (have >= 2 && (b[p + 1] & 0xff) > 1) {
+                    return notTls(h, "SSLv2 SERVER-HELLO certificate type");
+                }
+                if (have >= 3 && (b[p + 2] & 0xff) != 0) {
+                    return notTls(h, "SSLv2 SERVER-HELLO version");
+                }
+                if (have >= 4 && (b[p + 3] & 0xff) != 2) {
+                    return notTls(h, "SSLv2 SERVER-HELLO version");
+                }
+                if (have < 10) {
+                    return NEED_MORE;
+                }
+                int cert = u16(b, p + 4);
+                int specs = u16(b, p + 6);
+                int cid = u16(b, p + 8);
+                if (specs % 3 != 0) {
+                    return notTls(h, "SSLv2 SERVER-HELLO cipher-specs length");
+                }
+                if (cid < 16 || cid > 32) {
+                    return notTls(h, "SSLv2 SERVER-HELLO connection-id length");
+                }
+                if (body != 11 + cert + specs + cid) {
+                    return notTls(h, "SSLv2 SERVER-HELLO lengths do not add up");
+                }
+            }
+            case 0 -> {
+                if (body != 3) {
+                    return notTls(h, "SSLv2 ERROR length");
+                }
+                if (have >= 1 && (b[p] & 0xff) != 0) {
+                    return notTls(h, "SSLv2 ERROR code");
+                }
+                if (have < 2) {
+                    return NEED_MORE;
+                }
+                int code = b[p + 1] & 0xff;
+                if (code != 1 && code != 2 && code != 4 && code != 6) {
+                    return notTls(h, "SSLv2 ERROR code");
+                }
+            }
+            default -> {
+                return notTls(h, "SSLv2 message type not CLIENT-HELLO, SERVER-HELLO or ERROR");
+            }
+        }
+        h.contentType = -1;
+        h.version = 0x0002;
+        h.headerLength = 2;
+        h.bodyLength = body;
+        h.sslv2 = true;
+        return OK;
+    }
+
+    /** After SSLv2 records: a TLS record (content type 20-24, major 3) or any SSLv2 header. */
+    private static int sslv2Next(byte[] b, int off, int len, int maxBody, Header h) {
+        int b0 = b[off] & 0xff;
+        if (b0 >= 20 && b0 <= 24) {
+            if (len < 2) {
+                return NEED_MORE;
+            }
+            if ((b[off + 1] & 0xff) == 3) {
+                return tlsHeader(b, off, len, false, maxBody, -1, h);
+            }
+        }
+        boolean two = (b0 & 0x80) != 0;
+        int headerLength = two ? 2 : 3;
+        if (len < headerLength) {
+            return NEED_MORE;
+        }
+        int body = two ? ((b0 & 0x7f) << 8) | (b[off + 1] & 0xff) : ((b0 & 0x3f) << 8) | (b[off + 1] & 0xff);
+        if (body == 0) {
+            return notTls(h, "empty SSLv2 record");
+        }
+        if (!two && (b[off + 2] & 0xff) >= body) {
+            return notTls(h, "SSLv2 padding not shorter than the record");
+        }
+        h.contentType = -1;
+        h.version = 0x0002;
+        h.headerLength = headerLength;
+        h.bodyLength = body;
+        h.sslv2 = true;
+        return OK;
+    }
+
+    /**
+     * STARTTLS: a strict TLS start. For a handshake record this checks the record header, the first
+     * handshake message header and the hello's version (11 bytes):
+     * <pre>
+     *   16 03 0x LL LL | 01|02 LL LL LL | vv vv
+     * </pre>
+     * the message must fit the record unless the record is a full fragment (>= 512 bytes, the
+     * smallest max_fragment_length), i.e. a hello that spans records.
+     */
+    private static int upgrade(byte[] b, int off, int len, int maxBody, Header h) {
+        int b0 = b[off] & 0xff;
+        if ((b0 & 0x80) != 0) {
+            if (len >= 3 && (b[off + 2] & 0xff) != 1) {
+                return notTls(h, "SSLv2 message is not a CLIENT-HELLO");
+            }
+            return sslv2Hello(b, off, len, h);
+        }
+        if (b0 != 22 && b0 != 21) {
+            return notTls(h, "not a handshake or alert record");
+        }
+        int r = tlsHeader(b, off, len, true, maxBody, -1, h);
+        if (r == NOT_TLS) {
+            return r;
+        }
+        if (b0 == 21) {
+            if (len >= 5 && (((b[off + 3] & 0xff) << 8) | (b[off + 4] & 0xff)) != 2) {
+                return notTls(h, "alert record length not 2");
+            }
+            if (len >= 6 && (b[off + 5] & 0xff) != 1 && (b[off + 5] & 0xff) != 2) {
+                return notTls(h, "alert level");
+            }
+            if (len < 7) {
+                return NEED_MORE;
+            }
+            if (AlertNames.name(b[off + 6] & 0xff) == null) {
+                return notTls(h, "alert description not registered");
+            }
+            return tlsHeader(b, off, len, true, maxBody, -1, h);
+        }
+        if (len >= 6 && (b[off + 5] & 0xff) != 1 && (b[off + 5] & 0xff) != 2) {
+            return notTls(h, "first handshake message is not a ClientHello or ServerHello");
+        }
+        if (len >= 5) {
+            int recordLength = u16(b, off + 3);
+            if (recordLength < 4 + 38) {
+                return notTls(h, "handshake record too short for a hello");
+            }
+            if (len >= 9) {
+                int msgLength = ((b[off + 6] & 0xff) << 16) | u16(b, off + 7);
+                if (msgLength < 38) {
+                    return notTls(h, "hello too short");
+                }
+                if (msgLength + 4 > recordLength && recordLength < 512) {
+                    return notTls(h, "hello longer than its record");
+                }
+            }
+        }
+        if (len >= 10) {
+            int major = b[off + 9] & 0xff;
+            if (major != 3 && major != 0x7f) {
+                return notTls(h, "hello version");
+            }
+        }
+        if (len < 11) {
+            return NEED_MORE;
+        }
+        return tlsHeader(b, off, len, true, maxBody, -1, h);
+    }
+
+    private static int u16(byte[] b, int p) {
+        return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+    }
+
+    private static int notTls(Header h, String reason) {
+        h.reason = reason;
+        return NOT_TLS;
+    }
+}

@@ -32,6 +32,11 @@ public record Endpoint(IpAddress ip, int port) implements Comparable<Endpoint> {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Endpoint e && e.port == port && e.ip.equals(ip);
+    }
+
+    @Override
     public int hashCode() {
         return ip.hashCode() * 31 + port;
     }

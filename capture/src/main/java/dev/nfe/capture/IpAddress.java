@@ -80,6 +80,13 @@ public record IpAddress(long hi, long lo, boolean v6) implements Comparable<IpAd
         return c != 0 ? c : Long.compareUnsigned(lo, o.lo);
     }
 
+    // equals/hashCode written out: the record default goes through an invokedynamic bootstrap
+    // that costs several times more before the JIT has warmed up, and flow lookups call it per packet
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IpAddress a && a.lo == lo && a.hi == hi && a.v6 == v6;
+    }
+
     @Override
     public int hashCode() {
         long h = hi * 0x9E3779B97F4A7C15L + lo;

@@ -126,8 +126,15 @@ public final class SessionAssembler {
         long gaps = (cd == null ? 0 : cd.reassembler.gaps()) + (sd == null ? 0 : sd.reassembler.gaps());
         List<String> anomalies = new ArrayList<>(c.anomalies());
         for (Direction d : c.dirs) {
-            if (d != null && d.reassembler.capHits() > 0) {
-                anomalies.add("reassembly_buffer_capped:" + (d.index == clientDir ? "client" : "server"));
+            if (d == null) {
+                continue;
+            }
+            String side = d.index == clientDir ? "client" : "server";
+            if (d.reassembler.capHits() > 0) {
+                anomalies.add("reassembly_buffer_capped:" + side);
+            }
+            if (d.reassembler.reanchored()) {
+                anomalies.add("data_did_not_follow_syn:" + side);
             }
         }
 

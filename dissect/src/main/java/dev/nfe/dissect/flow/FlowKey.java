@@ -34,6 +34,17 @@ public record FlowKey(Endpoint low, Endpoint high) {
         return z ^ (z >>> 31);
     }
 
+    // written out for the same reason as Endpoint's: one lookup per packet
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FlowKey k && k.low.equals(low) && k.high.equals(high);
+    }
+
+    @Override
+    public int hashCode() {
+        return low.hashCode() * 31 + high.hashCode();
+    }
+
     @Override
     public String toString() {
         return low + " <-> " + high;

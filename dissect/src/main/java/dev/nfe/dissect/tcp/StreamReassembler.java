@@ -31,6 +31,12 @@ public final class StreamReassembler implements Bytes.Reader {
     /** Stream position (unwrapped sequence number) of the next byte to deliver. */
     private long next;
     private int pendingBytes;
+    /** ISNs of later SYNs that differed from the first; the first data picks among them. */
+    private final long[] otherIsns = new long[4];
+    private int candidates;
+    private boolean reanchored;
+    /** Farther than this from the expected start, a first data segment cannot belong to that SYN. */
+    private static final long ANCHOR_WINDOW = 1L << 20;
 
     private long deliveredBytes;
     private long duplicateBytes;
@@ -86,14 +92,52 @@ public final class StreamReassembler implements Bytes.Reader {
         return next + diff;
     }
 
-    /** This direction's SYN: the stream starts at ISN + 1. A repeated SYN changes nothing. */
+    /**
+     * This direction's SYN: the stream starts at ISN + 1. A repeated SYN changes nothing. A SYN
+     * with a different ISN is remembered as a candidate: some stacks and middleboxes answer
+     * retransmitted SYNs with SYN/ACKs of fresh ISNs, and only the first data segment tells
+     * which one the stream really follows (see {@link #segment}).
+     */
     public void syn(long seq32) {
         if (state == State.IDLE) {
             synSeen = true;
             isn = seq32;
             next = seq32 + 1;
             state = State.OPEN;
+        } else if (synSeen && seq32 != isn && candidates < otherIsns.length) {
+            otherIsns[candidates++] = seq32;
         }
+    }
+
+    /**
+     * Before any byte has moved, a first data segment far from the expected start re-anchors the
+     * stream: at another SYN's ISN when one fits, else at the segment itself (the SYN we saw was
+     * not the one this data belongs to).
+     */
+    private void anchorFirstData(long seq32) {
+        if (deliveredBytes != 0 || !pending.isEmpty() || gaps != 0) {
+            return;
+        }
+        int diff = (int) (seq32 - next);
+        if (Math.abs((long) diff) <= ANCHOR_WINDOW) {
+            return;
+        }
+        for (int i = 0; i < candidates; i++) {
+            long start = (otherIsns[i] + 1) & 0xffff_ffffL;
+            if (Math.abs((long) (int) (seq32 - start)) <= ANCHOR_WINDOW) {
+                isn = otherIsns[i];
+                next = start;
+                reanchored = true;
+                return;
+            }
+        }
+        next = seq32;
+        reanchored = true;
+    }
+
+    /** True when the first data did not follow the first SYN's ISN (see {@link #syn}). */
+    public boolean reanchored() {
+        return reanchored;
     }
 
     /**
@@ -110,6 +154,7 @@ public final class StreamReassembler implements Bytes.Reader {
             next = seq32;
             state = State.OPEN;
         }
+        anchorFirstData(seq32);
         long start = unwrap(seq32);
         long wireEnd = start + wireLength;
         if (wireEnd <= next) {

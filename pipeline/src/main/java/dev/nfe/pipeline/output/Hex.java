@@ -1,22 +1,35 @@
 package dev.nfe.pipeline.output;
 
-/** Lowercase hex strings of protocol numbers, as the contract spells them ("0x0303", "0x010080"). */
+/**
+ * Lowercase hex strings of protocol numbers, as the contract spells them ("0x0303",
+ * "0x010080"). 16-bit values are interned in a table built on first use, so the thousands of
+ * cipher suites and versions in a run cost one String each. One per thread.
+ */
 final class Hex {
-    private Hex() {
-    }
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+    private final String[] u16 = new String[65536];
 
-    static String u16(int v) {
-        return "0x" + pad(Integer.toHexString(v), 4);
+    String u16(int v) {
+        int i = v & 0xffff;
+        String s = u16[i];
+        if (s == null) {
+            s = u16[i] = format(i, 4);
+        }
+        return s;
     }
 
     static String u24(int v) {
-        return "0x" + pad(Integer.toHexString(v), 6);
+        return format(v & 0xff_ffff, 6);
     }
 
-    private static String pad(String s, int width) {
-        if (s.length() >= width) {
-            return s;
+    static String format(int v, int digits) {
+        char[] c = new char[2 + digits];
+        c[0] = '0';
+        c[1] = 'x';
+        for (int i = digits + 1; i >= 2; i--) {
+            c[i] = DIGITS[v & 0xf];
+            v >>>= 4;
         }
-        return "0".repeat(width - s.length()) + s;
+        return new String(c);
     }
 }

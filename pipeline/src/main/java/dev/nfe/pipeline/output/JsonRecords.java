@@ -21,10 +21,18 @@ import java.util.List;
  * descriptions and extension types as integers. One object per call, no trailing newline.
  */
 public final class JsonRecords {
-    private JsonRecords() {
+    private final IsoTimes times = new IsoTimes();
+    private final Hex hex = new Hex();
+
+    /** One per thread: it keeps formatting caches. */
+    public JsonRecords() {
     }
 
-    public static void session(JsonGenerator g, SessionRecord s) throws IOException {
+    private String iso(long nanos) {
+        return times.format(nanos);
+    }
+
+    public void session(JsonGenerator g, SessionRecord s) throws IOException {
         g.writeStartObject();
         g.writeStringField("record", "session");
         g.writeStringField("capture", s.capture());
@@ -32,8 +40,8 @@ public final class JsonRecords {
         g.writeStringField("client", s.client().toString());
         g.writeStringField("server", s.server().toString());
         g.writeStringField("client_basis", s.clientBasis().wireName());
-        g.writeStringField("first_ts", Timestamps.iso(s.firstTsNanos()));
-        g.writeStringField("last_ts", Timestamps.iso(s.lastTsNanos()));
+        g.writeStringField("first_ts", iso(s.firstTsNanos()));
+        g.writeStringField("last_ts", iso(s.lastTsNanos()));
         frame(g, "first_frame", s.firstFrame());
         frame(g, "last_frame", s.lastFrame());
         g.writeNumberField("packets", s.packets());
@@ -77,13 +85,13 @@ public final class JsonRecords {
         g.writeEndObject();
     }
 
-    public static void finding(JsonGenerator g, Finding f) throws IOException {
+    public void finding(JsonGenerator g, Finding f) throws IOException {
         g.writeStartObject();
         g.writeStringField("record", "finding");
         g.writeStringField("finding_id", f.findingId());
         g.writeStringField("kind", f.kind().name());
         g.writeStringField("severity", f.severity().wireName());
-        g.writeStringField("ts", Timestamps.iso(f.tsNanos()));
+        g.writeStringField("ts", iso(f.tsNanos()));
         g.writeStringField("capture", f.capture());
         g.writeStringField("client", f.client().toString());
         g.writeStringField("server", f.server().toString());
@@ -99,7 +107,7 @@ public final class JsonRecords {
         g.writeEndObject();
     }
 
-    private static void clientHello(JsonGenerator g, ClientHelloInfo info) throws IOException {
+    private void clientHello(JsonGenerator g, ClientHelloInfo info) throws IOException {
         if (info == null) {
             g.writeNullField("client_hello");
             return;
@@ -107,13 +115,13 @@ public final class JsonRecords {
         ClientHello h = info.hello();
         g.writeObjectFieldStart("client_hello");
         frame(g, "frame", info.frame());
-        g.writeStringField("ts", Timestamps.iso(info.tsNanos()));
+        g.writeStringField("ts", iso(info.tsNanos()));
         g.writeBooleanField("sslv2_format", h.sslv2Format());
-        g.writeStringField("record_version", h.recordVersion() < 0 ? null : Hex.u16(h.recordVersion()));
-        g.writeStringField("handshake_version", Hex.u16(h.handshakeVersion()));
+        g.writeStringField("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
+        g.writeStringField("handshake_version", hex.u16(h.handshakeVersion()));
         g.writeArrayFieldStart("cipher_suites");
         for (int c : h.cipherSuites()) {
-            g.writeString(h.sslv2Format() ? Hex.u24(c) : Hex.u16(c));
+            g.writeString(h.sslv2Format() ? Hex.u24(c) : hex.u16(c));
         }
         g.writeEndArray();
         g.writeStringField("sni", h.sni());
@@ -137,7 +145,7 @@ public final class JsonRecords {
         g.writeEndObject();
     }
 
-    private static void serverHello(JsonGenerator g, ServerHelloInfo info) throws IOException {
+    private void serverHello(JsonGenerator g, ServerHelloInfo info) throws IOException {
         if (info == null) {
             g.writeNullField("server_hello");
             return;
@@ -145,12 +153,12 @@ public final class JsonRecords {
         ServerHello h = info.hello();
         g.writeObjectFieldStart("server_hello");
         frame(g, "frame", info.frame());
-        g.writeStringField("ts", Timestamps.iso(info.tsNanos()));
+        g.writeStringField("ts", iso(info.tsNanos()));
         g.writeBooleanField("sslv2_format", h.sslv2Format());
-        g.writeStringField("record_version", h.recordVersion() < 0 ? null : Hex.u16(h.recordVersion()));
-        g.writeStringField("handshake_version", Hex.u16(h.handshakeVersion()));
-        g.writeStringField("selected_version", Hex.u16(h.selectedVersion()));
-        g.writeStringField("cipher", h.sslv2Format() ? Hex.u24(h.cipher()) : Hex.u16(h.cipher()));
+        g.writeStringField("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
+        g.writeStringField("handshake_version", hex.u16(h.handshakeVersion()));
+        g.writeStringField("selected_version", hex.u16(h.selectedVersion()));
+        g.writeStringField("cipher", h.sslv2Format() ? Hex.u24(h.cipher()) : hex.u16(h.cipher()));
         g.writeBooleanField("hello_retry_request", h.helloRetryRequest());
         g.writeStringField("alpn", h.alpn());
         ints(g, "extension_types", h.extensionTypes());
@@ -176,10 +184,10 @@ public final class JsonRecords {
         g.writeEndObject();
     }
 
-    private static void alert(JsonGenerator g, AlertInfo a) throws IOException {
+    private void alert(JsonGenerator g, AlertInfo a) throws IOException {
         g.writeStartObject();
         frame(g, "frame", a.frame());
-        g.writeStringField("ts", Timestamps.iso(a.tsNanos()));
+        g.writeStringField("ts", iso(a.tsNanos()));
         g.writeStringField("from", a.from().wireName());
         g.writeBooleanField("encrypted", a.alert().encrypted());
         if (a.alert().encrypted()) {
@@ -193,7 +201,7 @@ public final class JsonRecords {
         g.writeEndObject();
     }
 
-    private static void rst(JsonGenerator g, RstEvidence r) throws IOException {
+    private void rst(JsonGenerator g, RstEvidence r) throws IOException {
         if (r == null) {
             g.writeNullField("rst");
             return;
@@ -201,7 +209,7 @@ public final class JsonRecords {
         g.writeObjectFieldStart("rst");
         g.writeStringField("by", r.by().wireName());
         frame(g, "frame", r.frame());
-        g.writeStringField("ts", Timestamps.iso(r.tsNanos()));
+        g.writeStringField("ts", iso(r.tsNanos()));
         nullableLong(g, "after_client_hello_us", r.afterClientHelloMicros());
         g.writeBooleanField("client_hello_acked", r.clientHelloAcked());
         g.writeNumberField("ttl", r.ttl());
@@ -228,10 +236,10 @@ public final class JsonRecords {
         g.writeEndArray();
     }
 
-    private static void hexes(JsonGenerator g, String name, List<Integer> values) throws IOException {
+    private void hexes(JsonGenerator g, String name, List<Integer> values) throws IOException {
         g.writeArrayFieldStart(name);
         for (int v : values) {
-            g.writeString(Hex.u16(v));
+            g.writeString(hex.u16(v));
         }
         g.writeEndArray();
     }

@@ -18,13 +18,14 @@ public final class JsonRenderer {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(4096);
+    private final JsonRecords records = new JsonRecords();
 
     public byte[] session(SessionRecord s) {
-        return render(g -> JsonRecords.session(g, s));
+        return render(g -> records.session(g, s));
     }
 
     public byte[] finding(Finding f) {
-        return render(g -> JsonRecords.finding(g, f));
+        return render(g -> records.finding(g, f));
     }
 
     public byte[] incident(Incident i) {

@@ -50,7 +50,7 @@ public record DissectorConfig(
 
     public static DissectorConfig defaults(String capture) {
         return new DissectorConfig(capture, TlsLimits.DEFAULT, 262_144, 256 * 1024, 256L * 1024 * 1024, 256, 32, 20,
-                300 * SECOND, 30 * SECOND, 5 * SECOND,
+                300 * SECOND, 5 * SECOND, 5 * SECOND,
                 Set.of(443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443));
     }
 

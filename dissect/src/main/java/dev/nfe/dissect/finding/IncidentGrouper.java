@@ -159,7 +159,9 @@ public final class IncidentGrouper {
                 snis.merge(sni, 1L, Long::sum);
             }
             RstEvidence r = s.rst();
-            if (r != null) {
+            // RST provenance speaks only for the kinds a RST decided
+            if (r != null && (key.kind() == Outcome.RESET_AFTER_CLIENT_HELLO
+                    || key.kind() == Outcome.RESET_DURING_HANDSHAKE || key.kind() == Outcome.CONNECTION_REFUSED)) {
                 rstBy.merge(r.by().wireName(), 1L, Long::sum);
                 if (r.senderTtl() != null) {
                     if (r.injectedSuspect()) {
@@ -241,6 +243,16 @@ public final class IncidentGrouper {
     static String clock(long nanos) {
         return DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC)
                 .format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L)));
+    }
+
+    /** "between 2026-11-21 15:49:00 and 15:52:10 UTC", "at 2026-11-21 15:49:00 UTC". */
+    static String span(long fromNanos, long toNanos) {
+        String a = clock(fromNanos);
+        String b = clock(toNanos);
+        if (a.equals(b)) {
+            return "at " + a + " UTC";
+        }
+        return "between " + a + " and " + (a.regionMatches(0, b, 0, 11) ? b.substring(11) : b) + " UTC";
     }
 
     static Role roleOf(String wire) {

@@ -14,8 +14,7 @@ final class IncidentSummary {
         if (i.medianAfterHelloMicros() != null) {
             sb.append(' ').append(FindingFactory.duration(i.medianAfterHelloMicros() * 1000)).append(" (median) after the ClientHello");
         }
-        sb.append(" between ").append(IncidentGrouper.clock(i.firstTsNanos())).append(" and ")
-                .append(IncidentGrouper.clock(i.lastTsNanos())).append(" UTC");
+        sb.append(' ').append(IncidentGrouper.span(i.firstTsNanos(), i.lastTsNanos()));
         sb.append(", from ").append(i.distinctClients()).append(i.clientsCapped() ? "+" : "").append(
                 i.distinctClients() == 1 ? " client address" : " client addresses");
         sb.append("; ").append(formats(i));

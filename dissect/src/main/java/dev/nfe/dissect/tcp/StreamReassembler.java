@@ -50,7 +50,7 @@ public final class StreamReassembler implements Bytes.Reader {
     private long curTs;
     private int skip;
 
-    private record Pending(long start, Bytes payload, int wireLength) {
+    private record Pending(long start, Bytes payload, int wireLength, long frame, long tsNanos) {
         long capturedEnd() {
             return start + payload.length();
         }
@@ -175,12 +175,26 @@ public final class StreamReassembler implements Bytes.Reader {
      */
     public void flush(long frame, long tsNanos, ReassemblySink out) {
         while (!pending.isEmpty()) {
-            Map.Entry<Long, Pending> first = pending.firstEntry();
-            long hole = first.getKey() - next;
+            Pending first = pending.firstEntry().getValue();
+            long hole = first.start() - next;
             if (hole > 0) {
-                announceGap(hole, frame, tsNanos, out);
+                // nothing filled this hole: what follows it keeps the frames it arrived in
+                announceGap(hole, first.frame(), first.tsNanos(), out);
             }
-            drain(frame, tsNanos, out);
+            drainOwnFrames(out);
+        }
+    }
+
+    /** Delivers contiguous held segments, each with the frame it arrived in. */
+    private void drainOwnFrames(ReassemblySink out) {
+        while (!pending.isEmpty() && pending.firstKey() <= next) {
+            Pending p = pending.pollFirstEntry().getValue();
+            release(p);
+            if (p.wireEnd() <= next) {
+                duplicateBytes += p.wireLength();
+                continue;
+            }
+            deliver(p.start(), p.payload(), p.wireLength(), p.frame(), p.tsNanos(), out);
         }
     }
 
@@ -198,7 +212,7 @@ public final class StreamReassembler implements Bytes.Reader {
             Map.Entry<Long, Pending> first = pending.firstEntry();
             long resumeAt = first == null ? start : Math.min(first.getKey(), start);
             announceGap(resumeAt - next, frame, tsNanos, out);
-            drain(frame, tsNanos, out);
+            drainOwnFrames(out);
             if (start > next) {
                 announceGap(start - next, frame, tsNanos, out);
             }
@@ -208,7 +222,7 @@ public final class StreamReassembler implements Bytes.Reader {
         if (existing != null) {
             release(existing);
         }
-        pending.put(start, new Pending(start, payload, wireLength));
+        pending.put(start, new Pending(start, payload, wireLength, frame, tsNanos));
         pendingBytes += size;
     }
 

@@ -183,6 +183,20 @@ class StreamReassemblerTest {
     }
 
     @Test
+    void afterAnUnfilledHoleHeldBytesKeepTheFramesTheyArrivedIn() {
+        List<Seg> segs = fragments(10, 100);
+        segs.remove(1); // bytes 100..199 never captured; segments from frame 3 on wait behind the hole
+        Recorder rec = replay(10, segs, reassembler());
+        assertEquals(100, rec.gapBytes);
+        List<Long> expected = new ArrayList<>();
+        expected.add(1L);
+        for (Seg s : segs.subList(1, segs.size())) {
+            expected.add(s.frame());
+        }
+        assertEquals(expected, rec.frames, "not the frame of the flush");
+    }
+
+    @Test
     void bufferCapGivesUpOnTheHoleInsteadOfGrowing() {
         List<Seg> segs = fragments(10, 50);
         segs.remove(0); // the first 50 bytes never arrive

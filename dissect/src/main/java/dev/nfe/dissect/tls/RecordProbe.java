@@ -98,6 +98,11 @@ public final class RecordProbe {
         String reason;
     }
 
+    /** {@link NotTls#reason()} of a record whose length is above the maximum. */
+    public static final String RECORD_OVERFLOW = "record_overflow";
+    /** {@link NotTls#reason()} of an empty record where one is not allowed. */
+    public static final String EMPTY_RECORD = "empty record";
+
     static final int OK = 0;
     static final int NEED_MORE = 1;
     static final int NOT_TLS = 2;
@@ -175,10 +180,10 @@ public final class RecordProbe {
         }
         int length = ((b[off + 3] & 0xff) << 8) | (b[off + 4] & 0xff);
         if (length > maxBody) {
-            return notTls(h, "record_overflow");
+            return notTls(h, RECORD_OVERFLOW);
         }
         if (strict && length == 0) {
-            return notTls(h, "empty record");
+            return notTls(h, EMPTY_RECORD);
         }
         h.contentType = ct;
         h.version = 0x0300 | minor;

@@ -315,7 +315,9 @@ public final class TlsStreamDecoder {
 
     /** The probe said "not a record": plaintext at the start of a direction, a violation later. */
     private int notARecord(byte[] b, int pos, int end, int pendingOld) {
-        if (started || mode == Mode.PLAINTEXT) {
+        // a first record whose type and version are right but whose length is not is broken TLS, not plaintext
+        boolean tlsShaped = header.reason == RecordProbe.RECORD_OVERFLOW || header.reason == RecordProbe.EMPTY_RECORD;
+        if (started || mode == Mode.PLAINTEXT || tlsShaped) {
             byte[] first = new byte[Math.min(5, pendingOld + (end - pos))];
             int n = Math.min(pendingOld, first.length);
             System.arraycopy(pending, 0, first, 0, n);

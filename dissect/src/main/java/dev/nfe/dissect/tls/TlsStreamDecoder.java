@@ -367,7 +367,8 @@ public final class TlsStreamDecoder {
         } else {
             phase = Phase.SKIP_BODY;
             skipRemaining = recordLength;
-            skipHeadLength = 0;
+            // only a heartbeat's first bytes are read (type, payload_length)
+            skipHeadLength = recordType == 24 && !recordSslv2 ? 0 : skipHead.length;
             if (recordLength == 0) {
                 completeSkipped();
             }

@@ -69,14 +69,18 @@ class CertificateDecoderTest {
     void repeatedChainsComeFromTheCache() {
         TlsContext context = new TlsContext(TlsLimits.DEFAULT);
         List<CertificateInfo> first = chain("tls12-openssl-chain", context);
-        long misses = context.certificateCacheMisses();
-        assertEquals(first.size(), misses);
+        assertEquals(first.size(), context.certificateCacheMisses());
+        // the same Certificate message again: recognised whole, nothing hashed or parsed
         List<CertificateInfo> second = chain("tls12-openssl-chain", context);
-        assertEquals(misses, context.certificateCacheMisses());
-        assertEquals(first.size(), context.certificateCacheHits());
-        for (int i = 0; i < first.size(); i++) {
-            assertSame(first.get(i), second.get(i));
-        }
+        assertSame(first, second);
+        assertEquals(1, context.certificateChainHits());
+        assertEquals(first.size(), context.certificateCacheMisses());
+        assertEquals(0, context.certificateCacheHits());
+        // another server's chain with the same root: that certificate comes from the cache
+        List<CertificateInfo> other = chain("starttls-smtp-arkime", context);
+        assertEquals("CN=GeoTrust Global CA,O=GeoTrust Inc.,C=US", other.get(2).subject());
+        assertSame(first.get(2), other.get(2));
+        assertEquals(1, context.certificateCacheHits());
     }
 
     @Test

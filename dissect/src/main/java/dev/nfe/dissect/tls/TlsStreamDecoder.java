@@ -51,10 +51,30 @@ import java.util.Set;
  * {@link TlsLimits#maxPlaintextScan} plaintext bytes are looked at (then anomaly
  * {@code plaintext_scan_limit} and {@link #wantsBytes()} turns false).
  *
+ * <h2>Gaps</h2>
+ * {@link #gap} inside an application-data body only shortens it (the framing survives). Otherwise
+ * the framing is lost: at the start of each later feed the decoder probes strictly for a record
+ * header ({@link RecordProbe.Expect#RESYNC}) and resumes there; handshake parsing resumes at the
+ * first handshake record that starts with a whole message of a known type. After
+ * {@link TlsLimits#maxPlaintextScan} bytes without a header it gives up quietly. A reassembler
+ * that picks a flow up mid-stream (no SYN) should call {@code gap(1, ..)} before the first feed:
+ * the direction then never reports {@code plaintext} for bytes that are only the tail of a record.
+ *
  * <h2>Failures</h2>
- * A violation (bad record header after the first, record_overflow, malformed hello, hello beyond
- * {@link TlsLimits#maxHandshakeMessage}) is reported once; the mode becomes {@link Mode#BROKEN}
- * and nothing more is parsed. Anomalies are reported once per name and direction.
+ * A violation is reported once; the mode becomes {@link Mode#BROKEN} and nothing more is parsed.
+ * Violations: a bad record header after the first record (reason {@code bad_record_header: ..}),
+ * a first record whose type and version are right but whose length is 0 or above the maximum,
+ * a hello whose fixed part is malformed ({@code malformed_client_hello: ..},
+ * {@code malformed_server_hello: ..}, {@code malformed_sslv2_..}), a hello longer than
+ * {@link TlsLimits#maxHandshakeMessage} ({@code handshake_message_too_large: ..}). A hello whose
+ * extension block does not add up is kept with the extensions before the error (anomaly
+ * {@code malformed_extensions}); another handshake message over the cap is skipped by counting
+ * (anomaly {@code handshake_message_too_large}, then {@code handshakeMessage} at its end).
+ * Anomalies are reported once per name and direction: gap, unknown_content_type,
+ * unknown_handshake_type, empty_record, list_capped, certificate_chain_capped,
+ * certificate_unparseable, malformed_certificate_message, malformed_extension(s),
+ * malformed_change_cipher_spec, malformed_heartbeat, heartbeat_overread, trailing_bytes,
+ * incomplete_handshake_message, handshake_message_too_large, plaintext_scan_limit.
  */
 public final class TlsStreamDecoder {
 
@@ -180,7 +200,10 @@ public final class TlsStreamDecoder {
         }
     }
 
-    /** {@code bytes} of the stream were never captured; framing after this point is uncertain. */
+    /**
+     * {@code bytes} of the stream were never captured; framing after this point is uncertain. Use
+     * any positive count when the size is unknown (e.g. a flow picked up mid-stream).
+     */
     public void gap(long bytes, long frame, long tsNanos) {
         if (bytes <= 0 || phase == Phase.DONE) {
             return;
@@ -474,7 +497,11 @@ public final class TlsStreamDecoder {
             return;
         }
         if (handshakeLost) {
-            return;
+            // after a gap, parse again from a record that starts with a whole message of a known type
+            if (!startsWholeMessage(b, off, len)) {
+                return;
+            }
+            handshakeLost = false;
         }
         reassembler.push(b, off, len, records, recordFirstFeed, recordVersion);
     }
@@ -487,6 +514,14 @@ public final class TlsStreamDecoder {
             return !(reassembler.partial() || looksLikeClientHello(b, off, len));
         }
         return false;
+    }
+
+    private static boolean startsWholeMessage(byte[] b, int off, int len) {
+        if (len < 4 || !knownHandshakeType(b[off] & 0xff)) {
+            return false;
+        }
+        int length = ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+        return length + 4 <= len;
     }
 
     /** A record body that starts with a ClientHello whose type, length and version add up. */

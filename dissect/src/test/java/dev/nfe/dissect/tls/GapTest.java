@@ -104,6 +104,21 @@ class GapTest {
     }
 
     @Test
+    void aCaptureThatStartsMidStreamFindsTheNextWholeHandshakeMessage() {
+        // the reassembler saw no SYN: it announces the unknown start with gap() before the first bytes
+        byte[] nst = MalformedInputTest.record(22, new byte[] {4, 0, 0, 6, 0, 0, 0, 1, 0, 0});
+        byte[] tail = new byte[40];
+        RecordingEvents ev = new RecordingEvents();
+        TlsStreamDecoder d = new TlsStreamDecoder(new TlsContext(TlsLimits.DEFAULT), ev);
+        d.gap(1, 1, 0);
+        d.feed(tail, 0, tail.length, 2, 0);  // the end of an earlier record: skipped
+        d.feed(nst, 0, nst.length, 3, 0);    // a record that starts with a whole NewSessionTicket
+        assertEquals(List.of("anomaly gap", "handshakeMessage type=4 length=6"), ev.keys());
+        assertEquals(3, ev.events.get(1).frame());
+        assertEquals(TlsStreamDecoder.Mode.TLS, d.mode());
+    }
+
+    @Test
     void resynchronisationGivesUpQuietly() {
         TlsLimits limits = new TlsLimits(5 + 16384, 4096, 10, 512, 1000);
         RecordingEvents ev = new RecordingEvents();

@@ -106,6 +106,19 @@ class MalformedInputTest {
     }
 
     @Test
+    void aBrokenExtensionBlockKeepsTheHello() {
+        // arkime_synthetic's ServerHello: extensions length 1 with one byte (tshark shows the hello too)
+        byte[] sh = HexFormat.of().parseHex("160303002d020000290303202122232425262728292a2b2c2d2e2f30313233343536"
+                + "3738393a3b3c3d3e3f00130100000100");
+        RecordingEvents ev = Feeding.fragments(sh, sh.length, new TlsContext(TlsLimits.DEFAULT));
+        assertEquals(List.of("handshakeMessage type=2 length=41", "anomaly malformed_extensions",
+                "serverHello ServerHello[sslv2Format=false, recordVersion=771, handshakeVersion=771, "
+                        + "selectedVersion=771, cipher=4865, compressionMethod=0, extensionTypes=[], alpn=null, "
+                        + "helloRetryRequest=false]"), ev.keys());
+        assertEquals(TlsStreamDecoder.Mode.TLS, ev.finalMode);
+    }
+
+    @Test
     void aHelloClaiming16MegabytesIsAViolationAtOnce() {
         RecordingEvents ev = new RecordingEvents();
         TlsStreamDecoder d = new TlsStreamDecoder(new TlsContext(TlsLimits.DEFAULT), ev);

@@ -44,9 +44,11 @@ import java.util.Set;
  * <h2>Plaintext and STARTTLS</h2>
  * When the first bytes of the direction are not an SSLv3/TLS record header or an SSLv2 hello,
  * {@code plaintext} is reported once (with up to 16 first bytes) and the mode becomes
- * {@link Mode#PLAINTEXT}. From then on TLS is looked for, strictly ({@link RecordProbe.Expect#UPGRADE}),
- * at the start of every later feed and right after every plaintext message end (line end, MySQL
- * packet, LDAP message, PostgreSQL SSLRequest); when found, {@code startTls} names the plaintext
+ * {@link Mode#PLAINTEXT}. From then on TLS is looked for, strictly ({@link RecordProbe.Expect#UPGRADE}:
+ * a handshake record starting a ClientHello or ServerHello, a 2-byte plaintext alert with a
+ * registered description, or an SSLv2 CLIENT-HELLO), at the start of every later feed and right
+ * after every plaintext message end (line end, MySQL packet, LDAP message, PostgreSQL SSLRequest
+ * or 'S' answer, XMPP tag); when found, {@code startTls} names the plaintext
  * protocol ({@link PlaintextProtocols}) and TLS decoding starts there. At most
  * {@link TlsLimits#maxPlaintextScan} plaintext bytes are looked at (then anomaly
  * {@code plaintext_scan_limit} and {@link #wantsBytes()} turns false).
@@ -80,7 +82,7 @@ public final class TlsStreamDecoder {
 
     /** What this direction turned out to carry so far. */
     public enum Mode {
-        /** no byte seen yet */
+        /** no record seen yet (no byte, too few bytes to decide, or only bytes after a gap) */
         UNKNOWN,
         /** SSLv3/TLS records */
         TLS,

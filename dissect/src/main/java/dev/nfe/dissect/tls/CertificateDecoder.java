@@ -85,6 +85,32 @@ final class CertificateDecoder {
      * errors are {@code malformed_certificate_message}: the certificates before the error are kept.
      */
     static List<CertificateInfo> decodeMessage(byte[] b, int off, int len, TlsContext context, Issues issues) {
+        CertificateCache cache = context.certificates();
+        CertificateCache.Chain seen = cache.chain(b, off, len);
+        if (seen != null) {
+            for (String anomaly : seen.anomalies()) {
+                issues.anomaly(anomaly);
+            }
+            return seen.certificates();
+        }
+        List<String> anomalies = new ArrayList<>(0);
+        Issues recording = new Issues() {
+            @Override
+            public void anomaly(String name) {
+                anomalies.add(name);
+                issues.anomaly(name);
+            }
+
+            @Override
+            public void violation(String reason) {
+                issues.violation(reason);
+            }
+        };
+        List<CertificateInfo> chain = decodeList(b, off, len, context, recording);
+        return cache.putChain(b, off, len, chain, anomalies);
+    }
+
+    private static List<CertificateInfo> decodeList(byte[] b, int off, int len, TlsContext context, Issues issues) {
         List<CertificateInfo> chain = new ArrayList<>();
         Cursor c = new Cursor(b, off, len);
         if (!c.has(3)) {

@@ -34,6 +34,11 @@ final class ClientHelloParser {
      *
      * @param b             message body (after the 4-byte handshake header)
      * @param recordVersion version of the first record that carried the message
+     * The fixed part (up to the compression method) must be well formed, else violation; an
+     * extension block that does not add up is anomaly {@code malformed_extensions} and the hello is
+     * kept with the extensions before the error; a malformed body of a known extension is anomaly
+     * {@code malformed_extension}.
+     *
      * @return the hello, or null after {@link Issues#violation}
      */
     static ClientHello parse(byte[] b, int off, int len, int recordVersion, TlsLimits limits, Issues issues) {
@@ -86,22 +91,21 @@ final class ClientHelloParser {
         } else if (c.has(2)) {
             int extensionsLength = c.u16();
             if (!c.has(extensionsLength)) {
-                issues.violation("malformed_client_hello: extensions length " + extensionsLength
-                        + " beyond the message");
-                return null;
+                // the fixed part was good: keep the hello, read what the message holds
+                issues.anomaly("malformed_extensions");
+                extensionsLength = c.remaining();
             }
             Cursor block = c.sub(extensionsLength);
             while (block.remaining() > 0) {
                 if (!block.has(4)) {
-                    issues.violation("malformed_client_hello: truncated extension header");
-                    return null;
+                    issues.anomaly("malformed_extensions");
+                    break;
                 }
                 int type = block.u16();
                 int n = block.u16();
                 if (!block.has(n)) {
-                    issues.violation("malformed_client_hello: extension " + type + " length " + n
-                            + " beyond the extensions");
-                    return null;
+                    issues.anomaly("malformed_extensions");
+                    break;
                 }
                 Cursor data = block.sub(n);
                 if (types.size() < cap) {

@@ -39,7 +39,7 @@ final class PlaintextProtocols {
     static final String UNKNOWN = "unknown";
 
     /** Bytes of a line's head that {@link #line} looks at. */
-    static final int LINE_HEAD = 32;
+    static final int LINE_HEAD = 80;
 
     private PlaintextProtocols() {
     }

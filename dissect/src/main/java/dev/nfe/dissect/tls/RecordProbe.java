@@ -98,6 +98,11 @@ public final class RecordProbe {
         String reason;
     }
 
+    /** {@link NotTls#reason()} of a record whose length is above the maximum. */
+    public static final String RECORD_OVERFLOW = "record_overflow";
+    /** {@link NotTls#reason()} of an empty record where one is not allowed. */
+    public static final String EMPTY_RECORD = "empty record";
+
     static final int OK = 0;
     static final int NEED_MORE = 1;
     static final int NOT_TLS = 2;
@@ -147,7 +152,23 @@ public final class RecordProbe {
         return tlsHeader(b, off, len, true, maxBody, -1, h);
     }
 
-    /** SSLv3/TLS record header, progressively: each byte is checked as soon as it is there. */
+    /**
+     * SSLv3/TLS record header, progressively: each byte is checked as soon as it is there.
+     * <pre>
+     * RFC 8446 section 5.1 (RFC 5246 section 6.2.1, RFC 6101 section 5.2.1):
+     *   enum { invalid(0), change_cipher_spec(20), alert(21), handshake(22),
+     *          application_data(23), heartbeat(24) (RFC 6520), (255) } ContentType;
+     *   struct {
+     *       ContentType type;
+     *       ProtocolVersion legacy_record_version;   // 0x0300..0x0304; TLS 1.3 writes 0x0301/0x0303
+     *       uint16 length;                           // 2^14 (+256 TLS 1.3, +2048 TLS 1.2 ciphertext)
+     *       opaque fragment[TLSPlaintext.length];
+     *   } TLSPlaintext;
+     * </pre>
+     * {@code strict}: content type 20-24, minor version 0-4, length at least 1 (the start of a
+     * direction, resynchronisation); otherwise any type and minor version and an empty record are
+     * accepted (a record in the middle of a stream; the decoder reports odd types as anomalies).
+     */
     private static int tlsHeader(byte[] b, int off, int len, boolean strict, int maxBody, int knownVersion,
                                  Header h) {
         int ct = b[off] & 0xff;
@@ -175,10 +196,10 @@ public final class RecordProbe {
         }
         int length = ((b[off + 3] & 0xff) << 8) | (b[off + 4] & 0xff);
         if (length > maxBody) {
-            return notTls(h, "record_overflow");
+            return notTls(h, RECORD_OVERFLOW);
         }
         if (strict && length == 0) {
-            return notTls(h, "empty record");
+            return notTls(h, EMPTY_RECORD);
         }
         h.contentType = ct;
         h.version = 0x0300 | minor;
@@ -304,7 +325,15 @@ public final class RecordProbe {
         return OK;
     }
 
-    /** After SSLv2 records: a TLS record (content type 20-24, major 3) or any SSLv2 header. */
+    /**
+     * After SSLv2 records: a TLS record (content type 20-24, major 3) or any SSLv2 header.
+     * <pre>
+     * draft-hickman-netscape-ssl-00, "SSL Record Header":
+     *   two-byte header (no padding):  RECORD-LENGTH = ((byte[0] &amp; 0x7f) &lt;&lt; 8) | byte[1]
+     *   three-byte header (padding):   RECORD-LENGTH = ((byte[0] &amp; 0x3f) &lt;&lt; 8) | byte[1];
+     *                                  IS-ESCAPE = byte[0] &amp; 0x40; PADDING = byte[2]
+     * </pre>
+     */
     private static int sslv2Next(byte[] b, int off, int len, int maxBody, Header h) {
         int b0 = b[off] & 0xff;
         if (b0 >= 20 && b0 <= 24) {

@@ -37,6 +37,11 @@ final class ServerHelloParser {
      * </pre>
      * A HelloRetryRequest is a ServerHello whose random is SHA-256("HelloRetryRequest").
      *
+     * The fixed part (up to the compression method) must be well formed, else violation; an
+     * extension block that does not add up is anomaly {@code malformed_extensions} and the hello is
+     * kept with the extensions before the error; a malformed body of a known extension is anomaly
+     * {@code malformed_extension}.
+     *
      * @return the hello, or null after {@link Issues#violation}
      */
     static ServerHello parse(byte[] b, int off, int len, int recordVersion, TlsLimits limits, Issues issues) {
@@ -72,23 +77,22 @@ final class ServerHelloParser {
         } else if (c.has(2)) {
             int extensionsLength = c.u16();
             if (!c.has(extensionsLength)) {
-                issues.violation("malformed_server_hello: extensions length " + extensionsLength
-                        + " beyond the message");
-                return null;
+                // the fixed part was good: keep the hello, read what the message holds
+                issues.anomaly("malformed_extensions");
+                extensionsLength = c.remaining();
             }
             Cursor block = c.sub(extensionsLength);
             boolean versionSeen = false;
             while (block.remaining() > 0) {
                 if (!block.has(4)) {
-                    issues.violation("malformed_server_hello: truncated extension header");
-                    return null;
+                    issues.anomaly("malformed_extensions");
+                    break;
                 }
                 int type = block.u16();
                 int n = block.u16();
                 if (!block.has(n)) {
-                    issues.violation("malformed_server_hello: extension " + type + " length " + n
-                            + " beyond the extensions");
-                    return null;
+                    issues.anomaly("malformed_extensions");
+                    break;
                 }
                 Cursor data = block.sub(n);
                 if (types.size() < cap) {

@@ -36,6 +36,11 @@ public final class TlsContext {
         return certificates.misses();
     }
 
+    /** Certificate messages recognised as a chain seen before (no hashing, no parsing). */
+    public long certificateChainHits() {
+        return certificates.chainHits();
+    }
+
     CertificateCache certificates() {
         return certificates;
     }

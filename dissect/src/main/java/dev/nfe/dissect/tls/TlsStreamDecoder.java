@@ -44,23 +44,45 @@ import java.util.Set;
  * <h2>Plaintext and STARTTLS</h2>
  * When the first bytes of the direction are not an SSLv3/TLS record header or an SSLv2 hello,
  * {@code plaintext} is reported once (with up to 16 first bytes) and the mode becomes
- * {@link Mode#PLAINTEXT}. From then on TLS is looked for, strictly ({@link RecordProbe.Expect#UPGRADE}),
- * at the start of every later feed and right after every plaintext message end (line end, MySQL
- * packet, LDAP message, PostgreSQL SSLRequest); when found, {@code startTls} names the plaintext
+ * {@link Mode#PLAINTEXT}. From then on TLS is looked for, strictly ({@link RecordProbe.Expect#UPGRADE}:
+ * a handshake record starting a ClientHello or ServerHello, a 2-byte plaintext alert with a
+ * registered description, or an SSLv2 CLIENT-HELLO), at the start of every later feed and right
+ * after every plaintext message end (line end, MySQL packet, LDAP message, PostgreSQL SSLRequest
+ * or 'S' answer, XMPP tag); when found, {@code startTls} names the plaintext
  * protocol ({@link PlaintextProtocols}) and TLS decoding starts there. At most
  * {@link TlsLimits#maxPlaintextScan} plaintext bytes are looked at (then anomaly
  * {@code plaintext_scan_limit} and {@link #wantsBytes()} turns false).
  *
+ * <h2>Gaps</h2>
+ * {@link #gap} inside an application-data body only shortens it (the framing survives). Otherwise
+ * the framing is lost: at the start of each later feed the decoder probes strictly for a record
+ * header ({@link RecordProbe.Expect#RESYNC}) and resumes there; handshake parsing resumes at the
+ * first handshake record that starts with a whole message of a known type. After
+ * {@link TlsLimits#maxPlaintextScan} bytes without a header it gives up quietly. A reassembler
+ * that picks a flow up mid-stream (no SYN) should call {@code gap(1, ..)} before the first feed:
+ * the direction then never reports {@code plaintext} for bytes that are only the tail of a record.
+ *
  * <h2>Failures</h2>
- * A violation (bad record header after the first, record_overflow, malformed hello, hello beyond
- * {@link TlsLimits#maxHandshakeMessage}) is reported once; the mode becomes {@link Mode#BROKEN}
- * and nothing more is parsed. Anomalies are reported once per name and direction.
+ * A violation is reported once; the mode becomes {@link Mode#BROKEN} and nothing more is parsed.
+ * Violations: a bad record header after the first record (reason {@code bad_record_header: ..}),
+ * a first record whose type and version are right but whose length is 0 or above the maximum,
+ * a hello whose fixed part is malformed ({@code malformed_client_hello: ..},
+ * {@code malformed_server_hello: ..}, {@code malformed_sslv2_..}), a hello longer than
+ * {@link TlsLimits#maxHandshakeMessage} ({@code handshake_message_too_large: ..}). A hello whose
+ * extension block does not add up is kept with the extensions before the error (anomaly
+ * {@code malformed_extensions}); another handshake message over the cap is skipped by counting
+ * (anomaly {@code handshake_message_too_large}, then {@code handshakeMessage} at its end).
+ * Anomalies are reported once per name and direction: gap, unknown_content_type,
+ * unknown_handshake_type, empty_record, list_capped, certificate_chain_capped,
+ * certificate_unparseable, malformed_certificate_message, malformed_extension(s),
+ * malformed_change_cipher_spec, malformed_heartbeat, heartbeat_overread, trailing_bytes,
+ * incomplete_handshake_message, handshake_message_too_large, plaintext_scan_limit.
  */
 public final class TlsStreamDecoder {
 
     /** What this direction turned out to carry so far. */
     public enum Mode {
-        /** no byte seen yet */
+        /** no record seen yet (no byte, too few bytes to decide, or only bytes after a gap) */
         UNKNOWN,
         /** SSLv3/TLS records */
         TLS,
@@ -180,7 +202,10 @@ public final class TlsStreamDecoder {
         }
     }
 
-    /** {@code bytes} of the stream were never captured; framing after this point is uncertain. */
+    /**
+     * {@code bytes} of the stream were never captured; framing after this point is uncertain. Use
+     * any positive count when the size is unknown (e.g. a flow picked up mid-stream).
+     */
     public void gap(long bytes, long frame, long tsNanos) {
         if (bytes <= 0 || phase == Phase.DONE) {
             return;
@@ -315,7 +340,9 @@ public final class TlsStreamDecoder {
 
     /** The probe said "not a record": plaintext at the start of a direction, a violation later. */
     private int notARecord(byte[] b, int pos, int end, int pendingOld) {
-        if (started || mode == Mode.PLAINTEXT) {
+        // a first record whose type and version are right but whose length is not is broken TLS, not plaintext
+        boolean tlsShaped = header.reason == RecordProbe.RECORD_OVERFLOW || header.reason == RecordProbe.EMPTY_RECORD;
+        if (started || mode == Mode.PLAINTEXT || tlsShaped) {
             byte[] first = new byte[Math.min(5, pendingOld + (end - pos))];
             int n = Math.min(pendingOld, first.length);
             System.arraycopy(pending, 0, first, 0, n);
@@ -365,7 +392,8 @@ public final class TlsStreamDecoder {
         } else {
             phase = Phase.SKIP_BODY;
             skipRemaining = recordLength;
-            skipHeadLength = 0;
+            // only a heartbeat's first bytes are read (type, payload_length)
+            skipHeadLength = recordType == 24 && !recordSslv2 ? 0 : skipHead.length;
             if (recordLength == 0) {
                 completeSkipped();
             }
@@ -471,7 +499,11 @@ public final class TlsStreamDecoder {
             return;
         }
         if (handshakeLost) {
-            return;
+            // after a gap, parse again from a record that starts with a whole message of a known type
+            if (!startsWholeMessage(b, off, len)) {
+                return;
+            }
+            handshakeLost = false;
         }
         reassembler.push(b, off, len, records, recordFirstFeed, recordVersion);
     }
@@ -484,6 +516,14 @@ public final class TlsStreamDecoder {
             return !(reassembler.partial() || looksLikeClientHello(b, off, len));
         }
         return false;
+    }
+
+    private static boolean startsWholeMessage(byte[] b, int off, int len) {
+        if (len < 4 || !knownHandshakeType(b[off] & 0xff)) {
+            return false;
+        }
+        int length = ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+        return length + 4 <= len;
     }
 
     /** A record body that starts with a ClientHello whose type, length and version add up. */

@@ -12,7 +12,11 @@ final class Feeding {
         RecordingEvents events = new RecordingEvents();
         TlsStreamDecoder decoder = new TlsStreamDecoder(context, events);
         for (Fixture.Segment s : segments) {
-            decoder.feed(s.bytes(), 0, s.bytes().length, s.frame(), s.tsNanos());
+            if (s.bytes() == null) {
+                decoder.gap(s.gapBytes(), s.frame(), s.tsNanos());
+            } else {
+                decoder.feed(s.bytes(), 0, s.bytes().length, s.frame(), s.tsNanos());
+            }
         }
         return finish(events, decoder);
     }

@@ -19,8 +19,11 @@ import java.util.zip.GZIPInputStream;
  */
 final class Fixture {
 
-    /** One in-order delivery of TCP payload. */
-    record Segment(char dir, long frame, long tsNanos, byte[] bytes) {
+    /** One in-order delivery of TCP payload, or (bytes null) a gap of {@code gapBytes} never captured. */
+    record Segment(char dir, long frame, long tsNanos, byte[] bytes, long gapBytes) {
+        Segment(char dir, long frame, long tsNanos, byte[] bytes) {
+            this(dir, frame, tsNanos, bytes, 0);
+        }
     }
 
     final String name;
@@ -39,11 +42,34 @@ final class Fixture {
     }
 
     static Fixture load(String name) {
+        Fixture f;
+        try (InputStream in = resource("tls/" + name + ".segs.gz")) {
+            f = read(name, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Map<String, Object>> tshark = f.tshark;
+        try (InputStream in = resource("tls/" + name + ".tshark.jsonl");
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    tshark.add(MiniJson.object(line));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return f;
+    }
+
+    /** Reads a .segs.gz stream (no tshark expectations). */
+    static Fixture read(String name, InputStream in) {
         List<Segment> segments = new ArrayList<>();
         String source = "?";
         int stream = -1;
-        try (InputStream in = resource("tls/" + name + ".segs.gz");
-             BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in),
+        try (InputStream closing = in;
+             BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(closing),
                      StandardCharsets.US_ASCII))) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -59,25 +85,18 @@ final class Fixture {
                     continue;
                 }
                 String[] f = line.split(" ");
-                segments.add(new Segment(f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                        HexFormat.of().parseHex(f[3])));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<Map<String, Object>> tshark = new ArrayList<>();
-        try (InputStream in = resource("tls/" + name + ".tshark.jsonl");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    tshark.add(MiniJson.object(line));
+                if (f[3].equals("gap")) {
+                    segments.add(new Segment(f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]), null,
+                            Long.parseLong(f[4])));
+                } else {
+                    segments.add(new Segment(f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
+                            HexFormat.of().parseHex(f[3])));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Fixture f = new Fixture(name, source, segments, tshark);
+        Fixture f = new Fixture(name, source, segments, new ArrayList<>());
         f.tcpStream = stream;
         return f;
     }
@@ -117,13 +136,15 @@ final class Fixture {
         List<Segment> segs = direction(dir);
         int n = 0;
         for (Segment s : segs) {
-            n += s.bytes().length;
+            n += s.bytes() == null ? 0 : s.bytes().length;
         }
         byte[] out = new byte[n];
         int p = 0;
         for (Segment s : segs) {
-            System.arraycopy(s.bytes(), 0, out, p, s.bytes().length);
-            p += s.bytes().length;
+            if (s.bytes() != null) {
+                System.arraycopy(s.bytes(), 0, out, p, s.bytes().length);
+                p += s.bytes().length;
+            }
         }
         return out;
     }

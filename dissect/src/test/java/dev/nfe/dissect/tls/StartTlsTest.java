@@ -1,0 +1,138 @@
+package dev.nfe.dissect.tls;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** STARTTLS upgrades in real captures, and non-TLS answers. */
+class StartTlsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "starttls-smtp-arkime, smtp",
+        "starttls-smtp-ndpi-v6, smtp",
+        "starttls-imap, imap",
+        "starttls-pop3, pop3",
+        "starttls-ftp, ftp",
+        "starttls-ldap, ldap",
+        "starttls-mysql, mysql",
+        "starttls-postgresql, postgresql",
+        "starttls-pgsql-hrr, postgresql"})
+    void upgradesAreFoundAndNamed(String name, String protocol) {
+        Fixture f = Fixture.load(name);
+        for (char dir : new char[] {'C', 'S'}) {
+            RecordingEvents ev = Feeding.segments(f.direction(dir), new TlsContext(TlsLimits.DEFAULT));
+            List<String> kinds = ev.events.stream().map(RecordingEvents.Event::kind).toList();
+            assertEquals("plaintext", kinds.get(0), name + " " + dir);
+            assertEquals("startTls", kinds.get(1), name + " " + dir);
+            assertEquals("startTls " + protocol, ev.events.get(1).key(), name + " " + dir);
+            String hello = dir == 'C' ? "clientHello" : "serverHello";
+            RecordingEvents.Event h = ev.first(hello);
+            assertNotNull(h, name + " " + dir + " " + hello);
+            assertEquals(ev.events.get(1).frame(), h.frame(), "the hello is in the frame TLS started in");
+            assertEquals(TlsStreamDecoder.Mode.TLS, ev.finalMode);
+            assertEquals(0, ev.of("violation").size());
+            // the plaintext evidence is the first bytes of the direction
+            byte[] first = (byte[]) ev.events.get(0).value();
+            assertArrayEquals(Arrays.copyOf(f.stream(dir), first.length), first);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"non-tls-http-server", "loopback-non-tls-response"})
+    void anHttpAnswerIsPlaintextAndStaysSo(String name) {
+        Fixture f = Fixture.load(name);
+        RecordingEvents server = Feeding.segments(f.direction('S'), new TlsContext(TlsLimits.DEFAULT));
+        assertEquals(List.of("plaintext"), server.keys());
+        assertEquals("HTTP/1.1 400 Bad", new String((byte[]) server.events.get(0).value(), StandardCharsets.US_ASCII));
+        assertEquals(TlsStreamDecoder.Mode.PLAINTEXT, server.finalMode);
+        assertTrue(server.finalWantsBytes, "still looking for a STARTTLS upgrade");
+        RecordingEvents client = Feeding.segments(f.direction('C'), new TlsContext(TlsLimits.DEFAULT));
+        assertNotNull(client.first("clientHello"));
+        assertEquals(TlsStreamDecoder.Mode.TLS, client.finalMode);
+    }
+
+    @Test
+    void mysqlSslRequestAndClientHelloInOneSegment() {
+        byte[] c2s = Fixture.load("starttls-mysql").stream('C');
+        RecordingEvents ev = new RecordingEvents();
+        TlsStreamDecoder d = new TlsStreamDecoder(new TlsContext(TlsLimits.DEFAULT), ev);
+        d.feed(c2s, 0, c2s.length, 6, 0);
+        assertEquals(List.of("plaintext", "startTls mysql", "handshakeMessage type=1 length=147", "clientHello"),
+                ev.events.stream().map(e -> e.kind().equals("clientHello") ? "clientHello" : e.key()).toList());
+        assertEquals(1, ((ClientHello) ev.first("clientHello").value()).tcpSegments());
+    }
+
+    @Test
+    void xmppStartTls() {
+        byte[] hello = Fixture.load("tls12-openssl-chain").stream('C');
+        int helloRecord = 5 + ((hello[3] & 0xff) << 8 | (hello[4] & 0xff));
+        String open = "<?xml version='1.0'?><stream:stream to='example.net' xmlns='jabber:client' "
+                + "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+        String starttls = "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
+        // TLS right after the <starttls/> element, in the same segment
+        ByteArrayOutputStream one = new ByteArrayOutputStream();
+        one.writeBytes(open.getBytes(StandardCharsets.US_ASCII));
+        one.writeBytes(starttls.getBytes(StandardCharsets.US_ASCII));
+        one.write(hello, 0, helloRecord);
+        byte[] b = one.toByteArray();
+        for (int size : new int[] {b.length, 1, 13}) {
+            RecordingEvents ev = Feeding.fragments(b, size, new TlsContext(TlsLimits.DEFAULT));
+            assertEquals("startTls xmpp", ev.events.get(1).key(), "fragments of " + size);
+            assertNotNull(ev.first("clientHello"));
+        }
+    }
+
+    @Test
+    void tlsLookingBytesInsideALineAreNotAnUpgrade() {
+        byte[] hello = Fixture.load("tls12-openssl-chain").stream('C');
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes("HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\nbody:".getBytes(StandardCharsets.US_ASCII));
+        b.write(hello, 0, 300);
+        byte[] s = b.toByteArray();
+        RecordingEvents ev = new RecordingEvents();
+        TlsStreamDecoder d = new TlsStreamDecoder(new TlsContext(TlsLimits.DEFAULT), ev);
+        d.feed(s, 0, s.length, 1, 0);
+        assertEquals(List.of("plaintext"), ev.keys());
+        // at a segment boundary, though, a real hello is an upgrade (protocol from the bytes: http)
+        RecordingEvents ev2 = new RecordingEvents();
+        TlsStreamDecoder d2 = new TlsStreamDecoder(new TlsContext(TlsLimits.DEFAULT), ev2);
+        byte[] connect = "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n".getBytes();
+        d2.feed(connect, 0, connect.length, 1, 0);
+        d2.feed(hello, 0, 300, 2, 0);
+        assertEquals(List.of("plaintext", "startTls http"), ev2.keys().subList(0, 2));
+        assertEquals(2, ev2.events.get(1).frame());
+    }
+
+    @Test
+    void randomBinaryAtSegmentStartsIsNotAnUpgrade() {
+        java.util.Random random = new java.util.Random(7);
+        RecordingEvents ev = new RecordingEvents();
+        TlsStreamDecoder d = new TlsStreamDecoder(new TlsContext(TlsLimits.DEFAULT), ev);
+        byte[] start = "SSH-2.0-OpenSSH_9.2\r\n".getBytes();
+        d.feed(start, 0, start.length, 1, 0);
+        for (int i = 0; i < 1000 && d.wantsBytes(); i++) {
+            byte[] seg = new byte[1 + random.nextInt(60)];
+            random.nextBytes(seg);
+            seg[0] = (byte) (i % 2 == 0 ? 0x16 : 0x15);
+            if (seg.length > 1) {
+                seg[1] = 3;
+            }
+            d.feed(seg, 0, seg.length, i + 2, 0);
+        }
+        assertEquals("plaintext", ev.keys().get(0));
+        assertNull(ev.first("startTls"));
+        assertFalse(ev.keys().contains("violation"));
+    }
+}

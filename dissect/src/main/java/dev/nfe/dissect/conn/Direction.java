@@ -71,6 +71,11 @@ final class Direction implements ReassemblySink, TlsEvents {
 
     @Override
     public void data(byte[] buf, int off, int len, long frame, long tsNanos) {
+        if (decoder == null && !reassembler.synSeen()) {
+            // The capture began mid-flow: the first byte may sit inside a record. Saying so lets
+            // the decoder look for the next record start instead of calling the tail plaintext.
+            decoder().gap(1, frame, tsNanos);
+        }
         TlsStreamDecoder d = decoder();
         if (d.wantsBytes()) {
             chunkEnd = reassembler.nextPosition() + len;

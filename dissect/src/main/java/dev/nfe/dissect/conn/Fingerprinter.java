@@ -13,7 +13,6 @@ import dev.nfe.dissect.tls.ServerHello;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Computes the fingerprints (JA3, JA4 over TCP, JA3S) and the Community ID flow id a session
@@ -66,15 +65,25 @@ final class Fingerprinter {
         };
     }
 
-    /** Everything JA3 and JA4 read from a ClientHello (not the SNI text, random or session id). */
+    /**
+     * Everything JA3 and JA4 read from a ClientHello (not the SNI text, random or session id).
+     * The decoder shares one list instance among hellos with the same vector, so lists compare
+     * by identity: equal content in two instances is only a cache miss, never a wrong answer.
+     */
     private static final class ClientShape {
         private final ClientHello h;
         private final int hash;
 
         ClientShape(ClientHello h) {
             this.h = h;
-            this.hash = Objects.hash(h.sslv2Format(), h.handshakeVersion(), h.cipherSuites(), h.extensionTypes(),
-                    h.supportedGroups(), h.ecPointFormats(), h.signatureAlgorithms(), h.supportedVersions(), h.alpn());
+            int x = h.handshakeVersion() * 2 + (h.sslv2Format() ? 1 : 0);
+            x = 31 * x + System.identityHashCode(h.cipherSuites());
+            x = 31 * x + System.identityHashCode(h.extensionTypes());
+            x = 31 * x + System.identityHashCode(h.supportedGroups());
+            x = 31 * x + System.identityHashCode(h.ecPointFormats());
+            x = 31 * x + System.identityHashCode(h.signatureAlgorithms());
+            x = 31 * x + System.identityHashCode(h.supportedVersions());
+            this.hash = 31 * x + h.alpn().hashCode();
         }
 
         @Override
@@ -84,10 +93,10 @@ final class Fingerprinter {
             }
             ClientHello x = s.h;
             return hash == s.hash && h.sslv2Format() == x.sslv2Format() && h.handshakeVersion() == x.handshakeVersion()
-                    && h.cipherSuites().equals(x.cipherSuites()) && h.extensionTypes().equals(x.extensionTypes())
-                    && h.supportedGroups().equals(x.supportedGroups()) && h.ecPointFormats().equals(x.ecPointFormats())
-                    && h.signatureAlgorithms().equals(x.signatureAlgorithms())
-                    && h.supportedVersions().equals(x.supportedVersions()) && h.alpn().equals(x.alpn());
+                    && h.cipherSuites() == x.cipherSuites() && h.extensionTypes() == x.extensionTypes()
+                    && h.supportedGroups() == x.supportedGroups() && h.ecPointFormats() == x.ecPointFormats()
+                    && h.signatureAlgorithms() == x.signatureAlgorithms()
+                    && h.supportedVersions() == x.supportedVersions() && h.alpn().equals(x.alpn());
         }
 
         @Override

@@ -87,6 +87,10 @@ public final class SessionAssembler {
             Object data = e.data() instanceof Direction.HelloAt h ? h.hello() : e.data();
             steps.add(new Step(e.kind(), role(e.dir(), clientDir), e.frame(), e.tsNanos(), data));
         }
+        // Bytes held behind a hole reach the decoder only when the connection ends; their events
+        // carry the frames they arrived in, so put the timeline back in capture order (stable:
+        // events of one frame keep the order they happened in).
+        steps.sort(java.util.Comparator.comparingLong(Step::frame));
         Verdict verdict = classifier.classify(new Timeline(steps, endTs, c.logCapped));
 
         ClientHelloInfo chInfo = ch == null ? null
@@ -169,7 +173,7 @@ public final class SessionAssembler {
                 c.starttls,
                 gaps,
                 anomalies,
-                history(c, clientDir));
+                history(steps));
         return new Assembled(session, verdict);
     }
 
@@ -222,14 +226,14 @@ public final class SessionAssembler {
                 senderTtl != null && senderTtl != f.ttl());
     }
 
-    private static String history(Connection c, int clientDir) {
+    private static String history(List<Step> steps) {
         StringBuilder sb = new StringBuilder();
-        for (ConnEvent e : c.log) {
+        for (Step e : steps) {
             if (sb.length() >= MAX_HISTORY) {
                 break;
             }
             char l = e.kind().letter();
-            sb.append(e.dir() == clientDir ? l : Character.toLowerCase(l));
+            sb.append(e.role() == Role.CLIENT ? l : Character.toLowerCase(l));
         }
         return sb.toString();
     }

@@ -235,8 +235,46 @@ final class CertificateDecoder {
             "0.9.2342.19200300.100.1.25", "DC",
             "0.9.2342.19200300.100.1.1", "UID");
 
+    /**
+     * RFC 5280 section 4.1.2.5: UTCTime "YYMMDDHHMMSSZ" (YY >= 50 is 19YY) or GeneralizedTime
+     * "YYYYMMDDHHMMSSZ". Read directly: Bouncy Castle's getDate() goes through SimpleDateFormat,
+     * which costs more than the rest of the certificate on a cold JVM. Anything unusual
+     * (fractions, offsets) falls back to Bouncy Castle.
+     */
     private static Instant instant(org.bouncycastle.asn1.x509.Time time) {
+        org.bouncycastle.asn1.ASN1Primitive p = time.toASN1Primitive();
+        // the encoded text: UTCTime.toString() and GeneralizedTime.getTimeString() (getTime() normalises)
+        String t = p instanceof org.bouncycastle.asn1.ASN1UTCTime u ? u.toString()
+                : p instanceof org.bouncycastle.asn1.ASN1GeneralizedTime g ? g.getTimeString() : null;
+        if (t != null) {
+            boolean utc = p instanceof org.bouncycastle.asn1.ASN1UTCTime;
+            String digits = t;
+            int yearLen = utc ? 2 : 4;
+            if (digits.length() == yearLen + 10 + 1 && digits.charAt(digits.length() - 1) == 'Z'
+                    && allDigits(digits, digits.length() - 1)) {
+                int year = Integer.parseInt(digits, 0, yearLen, 10);
+                if (utc) {
+                    year += year >= 50 ? 1900 : 2000;
+                }
+                int o = yearLen;
+                return java.time.LocalDateTime.of(year, two(digits, o), two(digits, o + 2), two(digits, o + 4),
+                        two(digits, o + 6), two(digits, o + 8)).toInstant(java.time.ZoneOffset.UTC);
+            }
+        }
         return time.getDate().toInstant();
+    }
+
+    private static int two(String s, int at) {
+        return (s.charAt(at) - '0') * 10 + (s.charAt(at + 1) - '0');
+    }
+
+    private static boolean allDigits(String s, int end) {
+        for (int i = 0; i < end; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String serial(BigInteger serial) {

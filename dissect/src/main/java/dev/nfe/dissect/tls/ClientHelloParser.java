@@ -41,7 +41,8 @@ final class ClientHelloParser {
      *
      * @return the hello, or null after {@link Issues#violation}
      */
-    static ClientHello parse(byte[] b, int off, int len, int recordVersion, TlsLimits limits, Issues issues) {
+    static ClientHello parse(byte[] b, int off, int len, int recordVersion, TlsLimits limits, IntListInterner lists,
+            Issues issues) {
         int cap = limits.maxListEntries();
         Cursor c = new Cursor(b, off, len);
         if (!c.has(2 + 32 + 1)) {
@@ -65,8 +66,8 @@ final class ClientHelloParser {
             issues.violation("malformed_client_hello: cipher suites length " + suitesLength);
             return null;
         }
-        List<Integer> suites = new ArrayList<>(Math.min(suitesLength / 2, cap));
-        Extensions.readInts(c.sub(suitesLength), 2, cap, suites, issues);
+        Cursor suiteBytes = c.sub(suitesLength);
+        List<Integer> suites = lists.ofRaw(suiteBytes.b, suiteBytes.pos, suitesLength, 2, cap, issues);
         if (!c.has(1)) {
             issues.violation("malformed_client_hello: no compression methods length");
             return null;
@@ -76,8 +77,9 @@ final class ClientHelloParser {
             issues.violation("malformed_client_hello: compression methods length " + compressionLength);
             return null;
         }
-        List<Integer> compression = new ArrayList<>(compressionLength);
-        Extensions.readInts(c.sub(compressionLength), 1, cap, compression, issues);
+        Cursor compressionBytes = c.sub(compressionLength);
+        List<Integer> compression = lists.ofRaw(compressionBytes.b, compressionBytes.pos, compressionLength, 1, cap,
+                issues);
 
         List<Integer> types = new ArrayList<>();
         String sni = null;
@@ -120,10 +122,10 @@ final class ClientHelloParser {
                         }
                     }
                     case Extensions.ALPN -> alpn = Extensions.alpn(data, cap, issues);
-                    case Extensions.SUPPORTED_VERSIONS -> versions = Extensions.intVector(data, 1, 2, cap, issues);
-                    case Extensions.SUPPORTED_GROUPS -> groups = Extensions.intVector(data, 2, 2, cap, issues);
-                    case Extensions.EC_POINT_FORMATS -> pointFormats = Extensions.intVector(data, 1, 1, cap, issues);
-                    case Extensions.SIGNATURE_ALGORITHMS -> sigAlgs = Extensions.intVector(data, 2, 2, cap, issues);
+                    case Extensions.SUPPORTED_VERSIONS -> versions = Extensions.intVector(data, 1, 2, cap, lists, issues);
+                    case Extensions.SUPPORTED_GROUPS -> groups = Extensions.intVector(data, 2, 2, cap, lists, issues);
+                    case Extensions.EC_POINT_FORMATS -> pointFormats = Extensions.intVector(data, 1, 1, cap, lists, issues);
+                    case Extensions.SIGNATURE_ALGORITHMS -> sigAlgs = Extensions.intVector(data, 2, 2, cap, lists, issues);
                     default -> {
                         // kept by type only; unknown types are skipped as RFC 8446 section 4.2 requires
                     }
@@ -133,7 +135,8 @@ final class ClientHelloParser {
                 issues.anomaly("trailing_bytes");
             }
         }
-        return new ClientHello(false, recordVersion, version, suites, compression, sessionIdLength, -1, types, sni,
+        return new ClientHello(false, recordVersion, version, suites, compression, sessionIdLength, -1,
+                lists.intern(types), sni,
                 alpn, versions, groups, pointFormats, sigAlgs, len, 1, 1);
     }
 

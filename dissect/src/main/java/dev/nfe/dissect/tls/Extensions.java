@@ -87,7 +87,8 @@ final class Extensions {
                 issues.anomaly("list_capped");
                 break;
             }
-            out.add(new String(list.b, list.pos, n, StandardCharsets.UTF_8));
+            // one char per byte: what was on the wire (JA4 looks at the bytes of the first and last char)
+            out.add(new String(list.b, list.pos, n, StandardCharsets.ISO_8859_1));
             list.skip(n);
         }
         return out;
@@ -116,6 +117,24 @@ final class Extensions {
         Cursor v = c.sub(n);
         readInts(v, width, cap, out, issues);
         return out;
+    }
+
+    /** As {@link #intVector(Cursor, int, int, int, Issues)}, sharing the list through {@code lists}. */
+    static List<Integer> intVector(Cursor c, int lengthBytes, int width, int cap, IntListInterner lists,
+            Issues issues) {
+        if (!c.has(lengthBytes)) {
+            issues.anomaly("malformed_extension");
+            return List.of();
+        }
+        int n = lengthBytes == 1 ? c.u8() : c.u16();
+        if (!c.has(n) || n % width != 0) {
+            issues.anomaly("malformed_extension");
+            if (!c.has(n)) {
+                return List.of();
+            }
+        }
+        Cursor v = c.sub(n);
+        return lists.ofRaw(v.b, v.pos, n, width, cap, issues);
     }
 
     /** Reads {@code width}-byte integers until fewer than {@code width} bytes remain. */

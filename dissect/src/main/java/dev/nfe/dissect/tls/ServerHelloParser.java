@@ -44,7 +44,8 @@ final class ServerHelloParser {
      *
      * @return the hello, or null after {@link Issues#violation}
      */
-    static ServerHello parse(byte[] b, int off, int len, int recordVersion, TlsLimits limits, Issues issues) {
+    static ServerHello parse(byte[] b, int off, int len, int recordVersion, TlsLimits limits, IntListInterner lists,
+            Issues issues) {
         int cap = limits.maxListEntries();
         Cursor c = new Cursor(b, off, len);
         if (!c.has(2 + 32 + 2)) {
@@ -123,7 +124,8 @@ final class ServerHelloParser {
                 issues.anomaly("trailing_bytes");
             }
         }
-        return new ServerHello(false, recordVersion, version, selected, cipher, compression, types, alpn, hrr);
+        return new ServerHello(false, recordVersion, version, selected, cipher, compression, lists.intern(types), alpn,
+                hrr);
     }
 
     private static byte[] hex(String s) {

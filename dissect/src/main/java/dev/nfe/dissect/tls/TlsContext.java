@@ -11,6 +11,7 @@ public final class TlsContext {
 
     private final TlsLimits limits;
     private final CertificateCache certificates;
+    private final IntListInterner lists = new IntListInterner(4096);
 
     public TlsContext(TlsLimits limits) {
         this(limits, DEFAULT_CERTIFICATE_CACHE);
@@ -39,6 +40,10 @@ public final class TlsContext {
     /** Certificate messages recognised as a chain seen before (no hashing, no parsing). */
     public long certificateChainHits() {
         return certificates.chainHits();
+    }
+
+    IntListInterner lists() {
+        return lists;
     }
 
     CertificateCache certificates() {

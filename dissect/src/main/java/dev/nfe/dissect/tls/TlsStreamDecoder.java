@@ -794,7 +794,7 @@ public final class TlsStreamDecoder {
             events.handshakeMessage(type, len, frame, ts);
             switch (type) {
                 case 1 -> {
-                    ClientHello hello = ClientHelloParser.parse(b, off, len, firstRecordVersion, limits, this);
+                    ClientHello hello = ClientHelloParser.parse(b, off, len, firstRecordVersion, limits, context.lists(), this);
                     if (hello != null) {
                         sentClientHello = true;
                         offeredTls13 |= ClientHelloParser.offersTls13(hello);
@@ -803,7 +803,7 @@ public final class TlsStreamDecoder {
                     }
                 }
                 case 2 -> {
-                    ServerHello hello = ServerHelloParser.parse(b, off, len, firstRecordVersion, limits, this);
+                    ServerHello hello = ServerHelloParser.parse(b, off, len, firstRecordVersion, limits, context.lists(), this);
                     if (hello != null) {
                         if (hello.helloRetryRequest()) {
                             sentHelloRetryRequest = true;

@@ -9,21 +9,18 @@ import dev.nfe.dissect.DissectorConfig;
 import dev.nfe.dissect.DissectorOutput;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import dev.nfe.pipeline.output.JsonRenderer;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,28 +28,57 @@ import java.util.concurrent.TimeUnit;
  * stage by stage (read, read+decode, read+decode+dissect), after JIT warm-up, with tshark's
  * one-pass TLS dissection of the same file measured in the same run as the peer.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures steady-state packets/s of capture -> dissect on one core (after warm-up),",
-                "per stage, and tshark on the same file in the same run for a ratio."})
-final class BenchCommand implements Callable<Integer> {
-
-    @Parameters(paramLabel = "FILE", description = "a capture file (read from the page cache each iteration)")
-    Path file;
-
-    @Option(names = "--warmup", defaultValue = "4", description = "iterations run before measuring; default: ${DEFAULT-VALUE}")
-    int warmup;
-
-    @Option(names = "--iterations", defaultValue = "7", description = "measured iterations per stage; default: ${DEFAULT-VALUE}")
-    int iterations;
-
-    @Option(names = "--peer", defaultValue = "tshark", description = "tshark, or none; default: ${DEFAULT-VALUE}")
-    String peer;
-
-    private enum Stage { READ, DECODE, DISSECT }
+final class BenchCommand extends Command {
+    private Path file;
+    private int warmup;
+    private int iterations;
+    private String peer;
 
     @Override
-    public Integer call() throws Exception {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    String name() {
+        return "bench";
+    }
+
+    @Override
+    String summary() {
+        return "steady-state packets/s of capture -> dissect on one core, per stage, with tshark in the same run";
+    }
+
+    @Override
+    String operands() {
+        return "FILE";
+    }
+
+    @Override
+    Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
+                        .desc("iterations run before measuring (default 4)").get())
+                .addOption(Option.builder().longOpt("iterations").hasArg().argName("N")
+                        .desc("measured iterations per stage (default 7)").get())
+                .addOption(Option.builder().longOpt("peer").hasArg().argName("tshark|none")
+                        .desc("the peer tool measured on the same file (default tshark)").get());
+    }
+
+    @Override
+    int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        if (cl.getArgList().size() != 1) {
+            throw new UsageException("give exactly one capture file");
+        }
+        file = Path.of(cl.getArgList().get(0));
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            err.println("nfe bench: " + file + ": no such file");
+            return 2;
+        }
+        warmup = intOption(cl, "warmup", 4, 0);
+        iterations = intOption(cl, "iterations", 7, 1);
+        peer = choice(cl, "peer", "tshark", "tshark", "none");
+        return measure(out);
+    }
+
+    private enum Stage { READ, DECODE, DISSECT, RENDER }
+
+    private int measure(PrintStream out) throws Exception {
         out.printf(Locale.ROOT, "nfe bench: %s (%.1f MB), one thread, %d warm-up + %d measured iterations per stage%n",
                 file, java.nio.file.Files.size(file) / 1e6, warmup, iterations);
         out.printf(Locale.ROOT, "%-28s %12s %12s %10s%n", "stage", "packets/s", "MB/s", "ms/pass");
@@ -100,6 +126,7 @@ final class BenchCommand implements Callable<Integer> {
             case READ -> "read frames";
             case DECODE -> "read + decode to TCP";
             case DISSECT -> "read + decode + dissect";
+            case RENDER -> "... + JSON lines (--sessions)";
         };
     }
 
@@ -108,17 +135,26 @@ final class BenchCommand implements Callable<Integer> {
 
     private Counts pass(Stage stage) throws IOException {
         long[] sessions = {0};
+        JsonRenderer renderer = stage == Stage.RENDER ? new JsonRenderer() : null;
+        long[] rendered = {0};
         Dissector dissector = new Dissector(DissectorConfig.defaults(file.toString()), new DissectorOutput() {
             @Override
             public void session(SessionRecord session) {
                 sessions[0]++;
+                if (renderer != null) {
+                    rendered[0] += renderer.session(session).length;
+                }
             }
 
             @Override
             public void finding(Finding finding) {
+                if (renderer != null) {
+                    rendered[0] += renderer.finding(finding).length;
+                }
             }
         });
-        SegmentDecoder decoder = new SegmentDecoder(stage == Stage.DISSECT ? dissector::segment : s -> { });
+        boolean dissect = stage == Stage.DISSECT || stage == Stage.RENDER;
+        SegmentDecoder decoder = new SegmentDecoder(dissect ? dissector::segment : s -> { });
         long[] frames = {0};
         long[] lastTs = {0};
         FrameSink sink = stage == Stage.READ
@@ -130,12 +166,12 @@ final class BenchCommand implements Callable<Integer> {
                 };
         try (FrameSource src = CaptureFiles.open(file)) {
             while (src.next(sink)) {
-                if (stage == Stage.DISSECT && (frames[0] & 16_383) == 0) {
+                if (dissect && (frames[0] & 16_383) == 0) {
                     dissector.advanceTo(lastTs[0]);
                 }
             }
         }
-        if (stage == Stage.DISSECT) {
+        if (dissect) {
             dissector.finish();
         }
         return new Counts(frames[0], sessions[0]);

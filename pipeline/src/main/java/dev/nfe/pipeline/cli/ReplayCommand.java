@@ -10,9 +10,9 @@ import dev.nfe.pipeline.replay.CaptureOpener;
 import dev.nfe.pipeline.replay.ProgressListener;
 import dev.nfe.pipeline.replay.ReplayEngine;
 import dev.nfe.pipeline.replay.ReplayOptions;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
 
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -21,61 +21,71 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code nfe replay FILE...}: offline replay of capture files, in process, no Kafka. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replays capture files (pcap/pcapng) and reports every failed TLS handshake.",
-                "Exit status: 0 ok, 2 an input is not a capture, 3 a capture is damaged (results up to the damage are printed)."})
-final class ReplayCommand implements Callable<Integer> {
-
-    enum Format { text, jsonl }
-
-    enum Reader { plain, libpcap }
-
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "capture files, read in the order given")
-    List<String> files;
-
-    @Option(names = "--format", defaultValue = "text", description = "text (for people) or jsonl (the JSON-lines contract); default: ${DEFAULT-VALUE}")
-    Format format;
-
-    @Option(names = "--sessions", description = "also write every session, not only failures")
-    boolean sessions;
-
-    @Option(names = "--reader", defaultValue = "plain", description = "plain (fast Java reader) or libpcap (pcap4j); default: ${DEFAULT-VALUE}")
-    Reader reader;
-
-    @Option(names = "--workers", description = "dissector threads (default: number of CPUs)")
-    Integer workers;
-
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "write results to FILE instead of standard output")
-    Path out;
-
-    @Option(names = "--progress", negatable = true, description = "progress on stderr (default: when stderr is a terminal)")
-    Boolean progress;
-
-    @Option(names = "--max-flows", defaultValue = "262144", description = "open connections kept per worker; default: ${DEFAULT-VALUE}")
-    int maxFlows;
-
-    @Option(names = "--incident-gap", defaultValue = "300", paramLabel = "SECONDS",
-            description = "quiet time that separates two incidents of one server; default: ${DEFAULT-VALUE}")
-    long incidentGapSeconds;
-
-    @Option(names = "--incident-min", defaultValue = "2", description = "smallest group reported as an incident; default: ${DEFAULT-VALUE}")
-    int incidentMin;
+final class ReplayCommand extends Command {
 
     @Override
-    public Integer call() throws Exception {
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        CaptureOpener opener = reader == Reader.libpcap ? LibpcapFileSource::open : CaptureFiles::open;
-        int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
-        ReplayOptions options = new ReplayOptions(Math.max(1, n), 512, 16_384, 8,
-                DissectorConfig.defaults("").withMaxFlows(maxFlows), opener,
-                incidentGapSeconds * 1_000_000_000L, incidentMin);
-        boolean showProgress = progress != null ? progress : StderrTerminal.isTerminal();
+    String name() {
+        return "replay";
+    }
+
+    @Override
+    String summary() {
+        return "replay capture files (pcap/pcapng) and report every failed TLS handshake";
+    }
+
+    @Override
+    String operands() {
+        return "FILE...";
+    }
+
+    @Override
+    String footer() {
+        return "\nExit status: 0 ok, 2 an input is not a capture (nothing is processed), "
+                + "3 a capture is damaged (results up to the damage are printed).";
+    }
+
+    @Override
+    Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("format").hasArg().argName("text|jsonl")
+                        .desc("text (for people, default) or jsonl (the JSON-lines contract)").get())
+                .addOption(null, "sessions", false, "also write every session, not only failures")
+                .addOption(Option.builder().longOpt("reader").hasArg().argName("plain|libpcap")
+                        .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get())
+                .addOption(Option.builder().longOpt("workers").hasArg().argName("N")
+                        .desc("dissector threads; flows are sharded by flow hash (default: CPUs)").get())
+                .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE")
+                        .desc("write results to FILE instead of standard output").get())
+                .addOption(null, "progress", false, "progress on stderr (default: when stderr is a terminal)")
+                .addOption(null, "no-progress", false, "no progress on stderr")
+                .addOption(Option.builder().longOpt("max-flows").hasArg().argName("N")
+                        .desc("open connections kept per worker (default 262144)").get())
+                .addOption(Option.builder().longOpt("incident-gap").hasArg().argName("SECONDS")
+                        .desc("quiet time that separates two incidents of one server (default 300)").get())
+                .addOption(Option.builder().longOpt("incident-min").hasArg().argName("N")
+                        .desc("smallest group reported as an incident (default 2)").get());
+    }
+
+    @Override
+    int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        List<String> files = cl.getArgList();
+        if (files.isEmpty()) {
+            throw new UsageException("no capture file given");
+        }
+        String format = choice(cl, "format", "text", "text", "jsonl");
+        String reader = choice(cl, "reader", "plain", "plain", "libpcap");
+        int workers = intOption(cl, "workers", Runtime.getRuntime().availableProcessors(), 1);
+        int maxFlows = intOption(cl, "max-flows", 262_144, 1);
+        int incidentGap = intOption(cl, "incident-gap", 300, 1);
+        int incidentMin = intOption(cl, "incident-min", 2, 1);
+        CaptureOpener opener = reader.equals("libpcap") ? LibpcapFileSource::open : CaptureFiles::open;
+        ReplayOptions options = new ReplayOptions(workers, 512, 16_384, 8,
+                DissectorConfig.defaults("").withMaxFlows(maxFlows), opener, incidentGap * 1_000_000_000L, incidentMin);
+        boolean showProgress = cl.hasOption("progress") || (!cl.hasOption("no-progress") && StderrTerminal.isTerminal());
         ReplayEngine engine = new ReplayEngine(options, showProgress ? new StderrProgress(err) : ProgressListener.NONE);
 
         List<String> problems = engine.validate(files);
@@ -85,11 +95,11 @@ final class ReplayCommand implements Callable<Integer> {
             }
             return 2;
         }
-        try (OutputStream os = out != null ? new FileOutputStream(out.toFile())
-                : new FileOutputStream(FileDescriptor.out);
+        String outFile = cl.getOptionValue("out");
+        try (OutputStream os = outFile != null ? new FileOutputStream(outFile) : new FileOutputStream(FileDescriptor.out);
              BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16)) {
-            ResultSink sink = format == Format.jsonl
-                    ? new JsonLinesSink(buffered, sessions)
+            ResultSink sink = format.equals("jsonl")
+                    ? new JsonLinesSink(buffered, cl.hasOption("sessions"))
                     : new TextSink(new PrintStream(buffered, false, StandardCharsets.UTF_8), files.size() > 1);
             ReplayEngine.Result result = engine.run(files, sink);
             buffered.flush();
@@ -106,7 +116,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** "\rnfe: capture.pcap 45% 1,234,567 frames" on a terminal. */
+    /** "\rnfe: capture.pcap 45% 1,234,567 frames" on a terminal, at most four times a second. */
     private static final class StderrProgress implements ProgressListener {
         private final PrintStream err;
         private long lastPrint;

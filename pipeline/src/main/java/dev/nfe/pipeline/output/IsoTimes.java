@@ -11,7 +11,28 @@ final class IsoTimes {
     private long cachedSecond = Long.MIN_VALUE;
     private final char[] buf = "0000-00-00T00:00:00.000000Z".toCharArray();
 
+    /** Writes the 27 characters at {@code at} in {@code out}; returns the position after them. */
+    int write(long epochNanos, byte[] out, int at) {
+        String fallback = prepare(epochNanos);
+        if (fallback != null) {
+            for (int i = 0; i < fallback.length(); i++) {
+                out[at++] = (byte) fallback.charAt(i);
+            }
+            return at;
+        }
+        for (char c : buf) {
+            out[at++] = (byte) c;
+        }
+        return at;
+    }
+
     String format(long epochNanos) {
+        String fallback = prepare(epochNanos);
+        return fallback != null ? fallback : new String(buf);
+    }
+
+    /** Fills {@code buf}; returns a java.time rendering instead for years outside 0..9999. */
+    private String prepare(long epochNanos) {
         long second = Math.floorDiv(epochNanos, 1_000_000_000L);
         int micros = (int) (Math.floorMod(epochNanos, 1_000_000_000L) / 1000);
         if (second != cachedSecond) {
@@ -29,7 +50,7 @@ final class IsoTimes {
             cachedSecond = second;
         }
         digits(20, micros, 6);
-        return new String(buf);
+        return null;
     }
 
     private void digits(int at, int value, int width) {

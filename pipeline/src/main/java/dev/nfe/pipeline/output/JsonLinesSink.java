@@ -45,7 +45,7 @@ public final class JsonLinesSink implements ResultSink {
 
     @Override
     public void summary(RunSummary summary) throws IOException {
-        out.write(renderer.render(g -> SummaryJson.summary(g, summary)));
+        out.write(renderer.summary(summary));
         out.flush();
     }
 }

@@ -1,6 +1,6 @@
 package dev.nfe.pipeline.output;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.nfe.dissect.finding.Incident;
 import dev.nfe.dissect.report.AlertInfo;
 import dev.nfe.dissect.report.ClientHelloInfo;
 import dev.nfe.dissect.report.Finding;
@@ -12,260 +12,338 @@ import dev.nfe.dissect.tls.CertificateInfo;
 import dev.nfe.dissect.tls.ClientHello;
 import dev.nfe.dissect.tls.ServerHello;
 
-import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the JSON-lines contract of DESIGN.md ("Output contract"): snake_case names, absent
  * values as null (lists as []), versions and suites as lowercase hex strings, alert
  * descriptions and extension types as integers. One object per call, no trailing newline.
+ * One per thread: it keeps formatting caches.
  */
-public final class JsonRecords {
+final class JsonRecords {
     private final IsoTimes times = new IsoTimes();
     private final Hex hex = new Hex();
+    /** Rendered JSON arrays by list identity (the decoder shares equal lists among hellos). */
+    private final IdentityCache<List<Integer>, byte[]> intArrays = new IdentityCache<>(1024);
+    private final IdentityCache<List<Integer>, byte[]> hexArrays = new IdentityCache<>(1024);
+    private final IdentityCache<List<CertificateInfo>, byte[]> chains = new IdentityCache<>(256);
+    private static final byte[] EMPTY_ARRAY = {'[', ']'};
+    private final JsonWriter scratch = new JsonWriter();
 
-    /** One per thread: it keeps formatting caches. */
-    public JsonRecords() {
-    }
-
-    private String iso(long nanos) {
-        return times.format(nanos);
-    }
-
-    public void session(JsonGenerator g, SessionRecord s) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("record", "session");
-        g.writeStringField("capture", s.capture());
-        g.writeStringField("flow_id", s.flowId());
-        g.writeStringField("client", s.client().toString());
-        g.writeStringField("server", s.server().toString());
-        g.writeStringField("client_basis", s.clientBasis().wireName());
-        g.writeStringField("first_ts", iso(s.firstTsNanos()));
-        g.writeStringField("last_ts", iso(s.lastTsNanos()));
-        frame(g, "first_frame", s.firstFrame());
-        frame(g, "last_frame", s.lastFrame());
-        g.writeNumberField("packets", s.packets());
-        g.writeNumberField("bytes_c2s", s.bytesC2s());
-        g.writeNumberField("bytes_s2c", s.bytesS2c());
-        g.writeBooleanField("syn_seen", s.synSeen());
-        g.writeBooleanField("synack_seen", s.synackSeen());
-        g.writeStringField("outcome", s.outcome().name());
-        g.writeStringField("reason", s.reason());
-        clientHello(g, s.clientHello());
-        serverHello(g, s.serverHello());
-        g.writeNumberField("client_hello_count", s.clientHelloCount());
-        g.writeNumberField("server_hello_count", s.serverHelloCount());
-        g.writeArrayFieldStart("certificates");
-        for (CertificateInfo c : s.certificates()) {
-            certificate(g, c);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("alerts");
+    void session(JsonWriter w, SessionRecord s) {
+        w.beginObject();
+        w.field("record", "session");
+        w.field("capture", s.capture());
+        w.field("flow_id", s.flowId());
+        w.field("client", s.client().toString());
+        w.field("server", s.server().toString());
+        w.field("client_basis", s.clientBasis().wireName());
+        w.name("first_ts").time(times, s.firstTsNanos());
+        w.name("last_ts").time(times, s.lastTsNanos());
+        frame(w, "first_frame", s.firstFrame());
+        frame(w, "last_frame", s.lastFrame());
+        w.field("packets", s.packets());
+        w.field("bytes_c2s", s.bytesC2s());
+        w.field("bytes_s2c", s.bytesS2c());
+        w.field("syn_seen", s.synSeen());
+        w.field("synack_seen", s.synackSeen());
+        w.field("outcome", s.outcome().name());
+        w.field("reason", s.reason());
+        clientHello(w, s.clientHello());
+        serverHello(w, s.serverHello());
+        w.field("client_hello_count", s.clientHelloCount());
+        w.field("server_hello_count", s.serverHelloCount());
+        w.name("certificates").raw(chain(s.certificates()));
+        w.name("alerts").beginArray();
         for (AlertInfo a : s.alerts()) {
-            alert(g, a);
+            alert(w, a);
         }
-        g.writeEndArray();
-        roles(g, "rst_from", s.rstFrom());
-        g.writeArrayFieldStart("rst_frames");
+        w.endArray();
+        roles(w, "rst_from", s.rstFrom());
+        w.name("rst_frames").beginArray();
         for (long f : s.rstFrames()) {
-            g.writeNumber(f);
+            w.value(f);
         }
-        g.writeEndArray();
-        roles(g, "fin_from", s.finFrom());
-        g.writeBooleanField("reset_after_client_hello", s.resetAfterClientHello());
-        rst(g, s.rst());
-        g.writeStringField("starttls", s.starttls());
-        g.writeNumberField("gaps", s.gaps());
-        g.writeArrayFieldStart("anomalies");
+        w.endArray();
+        roles(w, "fin_from", s.finFrom());
+        w.field("reset_after_client_hello", s.resetAfterClientHello());
+        rst(w, s.rst());
+        w.field("starttls", s.starttls());
+        w.field("gaps", s.gaps());
+        w.name("anomalies").beginArray();
         for (String a : s.anomalies()) {
-            g.writeString(a);
+            w.value(a);
         }
-        g.writeEndArray();
-        g.writeStringField("history", s.history());
-        g.writeEndObject();
+        w.endArray();
+        w.field("history", s.history());
+        w.endObject();
     }
 
-    public void finding(JsonGenerator g, Finding f) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("record", "finding");
-        g.writeStringField("finding_id", f.findingId());
-        g.writeStringField("kind", f.kind().name());
-        g.writeStringField("severity", f.severity().wireName());
-        g.writeStringField("ts", iso(f.tsNanos()));
-        g.writeStringField("capture", f.capture());
-        g.writeStringField("client", f.client().toString());
-        g.writeStringField("server", f.server().toString());
-        g.writeStringField("sni", f.sni());
-        g.writeStringField("flow_id", f.flowId());
-        g.writeStringField("reason", f.reason());
-        g.writeStringField("summary", f.summary());
-        g.writeArrayFieldStart("evidence_frames");
+    void finding(JsonWriter w, Finding f) {
+        w.beginObject();
+        w.field("record", "finding");
+        w.field("finding_id", f.findingId());
+        w.field("kind", f.kind().name());
+        w.field("severity", f.severity().wireName());
+        w.name("ts").time(times, f.tsNanos());
+        w.field("capture", f.capture());
+        w.field("client", f.client().toString());
+        w.field("server", f.server().toString());
+        w.field("sni", f.sni());
+        w.field("flow_id", f.flowId());
+        w.field("reason", f.reason());
+        w.field("summary", f.summary());
+        w.name("evidence_frames").beginArray();
         for (long fr : f.evidenceFrames()) {
-            g.writeNumber(fr);
+            w.value(fr);
         }
-        g.writeEndArray();
-        g.writeEndObject();
+        w.endArray();
+        w.endObject();
     }
 
-    private void clientHello(JsonGenerator g, ClientHelloInfo info) throws IOException {
+    void incident(JsonWriter w, Incident i) {
+        w.beginObject();
+        w.field("record", "incident");
+        w.field("incident_id", i.incidentId());
+        w.field("kind", i.kind().name());
+        w.field("severity", i.severity().wireName());
+        w.field("server", i.server().toString());
+        w.name("first_ts").time(times, i.firstTsNanos());
+        w.name("last_ts").time(times, i.lastTsNanos());
+        w.field("count", i.count());
+        w.field("distinct_clients", i.distinctClients());
+        w.field("clients_capped", i.clientsCapped());
+        strings(w, "sample_clients", i.sampleClients());
+        counts(w, "hello_formats", i.helloFormats());
+        counts(w, "snis", i.snis());
+        counts(w, "rst_by", i.rstBy());
+        nullable(w, "median_after_client_hello_us", i.medianAfterHelloMicros());
+        w.field("rst_ttl_matches", i.rstTtlMatches());
+        w.field("rst_ttl_mismatches", i.rstTtlMismatches());
+        w.field("rst_source", i.rstSource());
+        strings(w, "captures", i.captures());
+        strings(w, "sample_finding_ids", i.sampleFindingIds());
+        w.field("summary", i.summary());
+        w.endObject();
+    }
+
+    void summary(JsonWriter w, RunSummary s) {
+        w.beginObject();
+        w.field("record", "summary");
+        counts(w, "outcomes", s.outcomes());
+        w.name("servers").beginObject();
+        for (Map.Entry<String, Map<String, Long>> e : s.servers().entrySet()) {
+            counts(w, e.getKey(), e.getValue());
+        }
+        w.endObject();
+        w.field("servers_capped", s.serversCapped());
+        w.name("captures").beginArray();
+        for (RunSummary.CaptureReport c : s.captures()) {
+            w.beginObject();
+            w.field("capture", c.capture());
+            w.field("frames", c.frames());
+            w.field("segments", c.segments());
+            w.field("sessions", c.sessions());
+            w.field("findings", c.findings());
+            counts(w, "skipped", c.skipped());
+            w.field("error", c.error());
+            w.endObject();
+        }
+        w.endArray();
+        counts(w, "counters", s.counters());
+        w.endObject();
+    }
+
+    private void clientHello(JsonWriter w, ClientHelloInfo info) {
         if (info == null) {
-            g.writeNullField("client_hello");
+            w.fieldNull("client_hello");
             return;
         }
         ClientHello h = info.hello();
-        g.writeObjectFieldStart("client_hello");
-        frame(g, "frame", info.frame());
-        g.writeStringField("ts", iso(info.tsNanos()));
-        g.writeBooleanField("sslv2_format", h.sslv2Format());
-        g.writeStringField("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
-        g.writeStringField("handshake_version", hex.u16(h.handshakeVersion()));
-        g.writeArrayFieldStart("cipher_suites");
-        for (int c : h.cipherSuites()) {
-            g.writeString(h.sslv2Format() ? Hex.u24(c) : hex.u16(c));
+        w.name("client_hello").beginObject();
+        frame(w, "frame", info.frame());
+        w.name("ts").time(times, info.tsNanos());
+        w.field("sslv2_format", h.sslv2Format());
+        w.field("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
+        w.field("handshake_version", hex.u16(h.handshakeVersion()));
+        if (h.sslv2Format()) {
+            w.name("cipher_suites").beginArray();
+            for (int c : h.cipherSuites()) {
+                w.value(Hex.u24(c));
+            }
+            w.endArray();
+        } else {
+            hexes(w, "cipher_suites", h.cipherSuites());
         }
-        g.writeEndArray();
-        g.writeStringField("sni", h.sni());
-        g.writeArrayFieldStart("alpn");
-        for (String a : h.alpn()) {
-            g.writeString(a);
-        }
-        g.writeEndArray();
-        ints(g, "extension_types", h.extensionTypes());
-        hexes(g, "supported_versions", h.supportedVersions());
-        hexes(g, "supported_groups", h.supportedGroups());
-        hexes(g, "signature_algorithms", h.signatureAlgorithms());
-        ints(g, "ec_point_formats", h.ecPointFormats());
-        g.writeBooleanField("grease", h.grease());
-        g.writeStringField("ja3", info.ja3());
-        g.writeStringField("ja3_full", info.ja3Full());
-        g.writeStringField("ja4", info.ja4());
-        g.writeNumberField("tcp_segments", h.tcpSegments());
-        g.writeNumberField("records", h.records());
-        g.writeNumberField("length", h.messageLength());
-        g.writeEndObject();
+        w.field("sni", h.sni());
+        strings(w, "alpn", h.alpn());
+        ints(w, "extension_types", h.extensionTypes());
+        hexes(w, "supported_versions", h.supportedVersions());
+        hexes(w, "supported_groups", h.supportedGroups());
+        hexes(w, "signature_algorithms", h.signatureAlgorithms());
+        ints(w, "ec_point_formats", h.ecPointFormats());
+        w.field("grease", h.grease());
+        w.field("ja3", info.ja3());
+        w.field("ja3_full", info.ja3Full());
+        w.field("ja4", info.ja4());
+        w.field("tcp_segments", h.tcpSegments());
+        w.field("records", h.records());
+        w.field("length", h.messageLength());
+        w.endObject();
     }
 
-    private void serverHello(JsonGenerator g, ServerHelloInfo info) throws IOException {
+    private void serverHello(JsonWriter w, ServerHelloInfo info) {
         if (info == null) {
-            g.writeNullField("server_hello");
+            w.fieldNull("server_hello");
             return;
         }
         ServerHello h = info.hello();
-        g.writeObjectFieldStart("server_hello");
-        frame(g, "frame", info.frame());
-        g.writeStringField("ts", iso(info.tsNanos()));
-        g.writeBooleanField("sslv2_format", h.sslv2Format());
-        g.writeStringField("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
-        g.writeStringField("handshake_version", hex.u16(h.handshakeVersion()));
-        g.writeStringField("selected_version", hex.u16(h.selectedVersion()));
-        g.writeStringField("cipher", h.sslv2Format() ? Hex.u24(h.cipher()) : hex.u16(h.cipher()));
-        g.writeBooleanField("hello_retry_request", h.helloRetryRequest());
-        g.writeStringField("alpn", h.alpn());
-        ints(g, "extension_types", h.extensionTypes());
-        g.writeStringField("ja3s", info.ja3s());
-        g.writeEndObject();
+        w.name("server_hello").beginObject();
+        frame(w, "frame", info.frame());
+        w.name("ts").time(times, info.tsNanos());
+        w.field("sslv2_format", h.sslv2Format());
+        w.field("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
+        w.field("handshake_version", hex.u16(h.handshakeVersion()));
+        w.field("selected_version", hex.u16(h.selectedVersion()));
+        w.field("cipher", h.sslv2Format() ? Hex.u24(h.cipher()) : hex.u16(h.cipher()));
+        w.field("hello_retry_request", h.helloRetryRequest());
+        w.field("alpn", h.alpn());
+        ints(w, "extension_types", h.extensionTypes());
+        w.field("ja3s", info.ja3s());
+        w.endObject();
     }
 
-    private static void certificate(JsonGenerator g, CertificateInfo c) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("subject", c.subject());
-        g.writeStringField("issuer", c.issuer());
-        g.writeStringField("not_before", c.notBefore() == null ? null : c.notBefore().toString());
-        g.writeStringField("not_after", c.notAfter() == null ? null : c.notAfter().toString());
-        g.writeArrayFieldStart("san");
-        for (String s : c.san()) {
-            g.writeString(s);
+    /** The certificates array, rendered once per chain instance (servers repeat their chain). */
+    private byte[] chain(List<CertificateInfo> certs) {
+        if (certs.isEmpty()) {
+            return EMPTY_ARRAY;
         }
-        g.writeEndArray();
-        g.writeStringField("serial", c.serial());
-        g.writeStringField("signature_algorithm", c.signatureAlgorithm());
-        g.writeStringField("public_key", c.publicKey());
-        g.writeStringField("sha256", c.sha256());
-        g.writeEndObject();
+        byte[] text = chains.get(certs);
+        if (text == null) {
+            scratch.reset();
+            scratch.beginArray();
+            for (CertificateInfo c : certs) {
+                scratch.beginObject();
+                scratch.field("subject", c.subject());
+                scratch.field("issuer", c.issuer());
+                scratch.field("not_before", c.notBefore() == null ? null : c.notBefore().toString());
+                scratch.field("not_after", c.notAfter() == null ? null : c.notAfter().toString());
+                strings(scratch, "san", c.san());
+                scratch.field("serial", c.serial());
+                scratch.field("signature_algorithm", c.signatureAlgorithm());
+                scratch.field("public_key", c.publicKey());
+                scratch.field("sha256", c.sha256());
+                scratch.endObject();
+            }
+            scratch.endArray();
+            text = scratch.toByteArray();
+            chains.put(certs, text);
+        }
+        return text;
     }
 
-    private void alert(JsonGenerator g, AlertInfo a) throws IOException {
-        g.writeStartObject();
-        frame(g, "frame", a.frame());
-        g.writeStringField("ts", iso(a.tsNanos()));
-        g.writeStringField("from", a.from().wireName());
-        g.writeBooleanField("encrypted", a.alert().encrypted());
+    private void alert(JsonWriter w, AlertInfo a) {
+        w.beginObject();
+        frame(w, "frame", a.frame());
+        w.name("ts").time(times, a.tsNanos());
+        w.field("from", a.from().wireName());
+        w.field("encrypted", a.alert().encrypted());
         if (a.alert().encrypted()) {
-            g.writeNullField("level");
-            g.writeNullField("description");
+            w.fieldNull("level");
+            w.fieldNull("description");
         } else {
-            g.writeNumberField("level", a.alert().level());
-            g.writeNumberField("description", a.alert().description());
+            w.field("level", a.alert().level());
+            w.field("description", a.alert().description());
         }
-        g.writeStringField("name", a.alert().name());
-        g.writeEndObject();
+        w.field("name", a.alert().name());
+        w.endObject();
     }
 
-    private void rst(JsonGenerator g, RstEvidence r) throws IOException {
+    private void rst(JsonWriter w, RstEvidence r) {
         if (r == null) {
-            g.writeNullField("rst");
+            w.fieldNull("rst");
             return;
         }
-        g.writeObjectFieldStart("rst");
-        g.writeStringField("by", r.by().wireName());
-        frame(g, "frame", r.frame());
-        g.writeStringField("ts", iso(r.tsNanos()));
-        nullableLong(g, "after_client_hello_us", r.afterClientHelloMicros());
-        g.writeBooleanField("client_hello_acked", r.clientHelloAcked());
-        g.writeNumberField("ttl", r.ttl());
-        nullableInt(g, "sender_ttl", r.senderTtl());
-        nullableInt(g, "server_ttl", r.serverTtl());
-        nullableInt(g, "ip_id", r.ipId());
-        g.writeBooleanField("injected_suspect", r.injectedSuspect());
-        g.writeEndObject();
+        w.name("rst").beginObject();
+        w.field("by", r.by().wireName());
+        frame(w, "frame", r.frame());
+        w.name("ts").time(times, r.tsNanos());
+        nullable(w, "after_client_hello_us", r.afterClientHelloMicros());
+        w.field("client_hello_acked", r.clientHelloAcked());
+        w.field("ttl", r.ttl());
+        nullable(w, "sender_ttl", r.senderTtl());
+        nullable(w, "server_ttl", r.serverTtl());
+        nullable(w, "ip_id", r.ipId());
+        w.field("injected_suspect", r.injectedSuspect());
+        w.endObject();
     }
 
-    private static void roles(JsonGenerator g, String name, List<Role> roles) throws IOException {
-        g.writeArrayFieldStart(name);
+    private static void roles(JsonWriter w, String name, List<Role> roles) {
+        w.name(name).beginArray();
         for (Role r : roles) {
-            g.writeString(r.wireName());
+            w.value(r.wireName());
         }
-        g.writeEndArray();
+        w.endArray();
     }
 
-    private static void ints(JsonGenerator g, String name, List<Integer> values) throws IOException {
-        g.writeArrayFieldStart(name);
-        for (int v : values) {
-            g.writeNumber(v);
+    private static void strings(JsonWriter w, String name, List<String> values) {
+        w.name(name).beginArray();
+        for (String v : values) {
+            w.value(v);
         }
-        g.writeEndArray();
+        w.endArray();
     }
 
-    private void hexes(JsonGenerator g, String name, List<Integer> values) throws IOException {
-        g.writeArrayFieldStart(name);
-        for (int v : values) {
-            g.writeString(hex.u16(v));
+    private static void counts(JsonWriter w, String name, Map<String, Long> m) {
+        // keys are data here (servers, SNIs), so they go through the escaping path
+        w.name(name).beginObject();
+        for (Map.Entry<String, Long> e : m.entrySet()) {
+            w.dataName(e.getKey()).value(e.getValue());
         }
-        g.writeEndArray();
+        w.endObject();
+    }
+
+    private void ints(JsonWriter w, String name, List<Integer> values) {
+        byte[] text = intArrays.get(values);
+        if (text == null) {
+            StringBuilder sb = new StringBuilder(values.size() * 4 + 2).append('[');
+            for (int i = 0; i < values.size(); i++) {
+                sb.append(i == 0 ? "" : ",").append(values.get(i).intValue());
+            }
+            text = sb.append(']').toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            intArrays.put(values, text);
+        }
+        w.name(name).raw(text);
+    }
+
+    private void hexes(JsonWriter w, String name, List<Integer> values) {
+        byte[] text = hexArrays.get(values);
+        if (text == null) {
+            StringBuilder sb = new StringBuilder(values.size() * 9 + 2).append('[');
+            for (int i = 0; i < values.size(); i++) {
+                sb.append(i == 0 ? "\"" : ",\"").append(hex.u16(values.get(i))).append('"');
+            }
+            text = sb.append(']').toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            hexArrays.put(values, text);
+        }
+        w.name(name).raw(text);
     }
 
     /** Frame numbers are null when unknown (live capture). */
-    static void frame(JsonGenerator g, String name, long frame) throws IOException {
+    private static void frame(JsonWriter w, String name, long frame) {
         if (frame > 0) {
-            g.writeNumberField(name, frame);
+            w.field(name, frame);
         } else {
-            g.writeNullField(name);
+            w.fieldNull(name);
         }
     }
 
-    static void nullableLong(JsonGenerator g, String name, Long v) throws IOException {
+    private static void nullable(JsonWriter w, String name, Number v) {
         if (v == null) {
-            g.writeNullField(name);
+            w.fieldNull(name);
         } else {
-            g.writeNumberField(name, v);
-        }
-    }
-
-    static void nullableInt(JsonGenerator g, String name, Integer v) throws IOException {
-        if (v == null) {
-            g.writeNullField(name);
-        } else {
-            g.writeNumberField(name, v);
+            w.field(name, v.longValue());
         }
     }
 }

@@ -57,7 +57,7 @@ public final class ReplayEngine {
             try (FrameSource ignored = options.opener().open(p)) {
                 // opening reads and checks the header
             } catch (NotACaptureException e) {
-                problems.add(c + ": not a capture file: " + e.getMessage());
+                problems.add(e.getMessage().contains(c) ? e.getMessage() : c + ": " + e.getMessage());
             } catch (CaptureDamagedException e) {
                 // a damaged header still counts as a capture; the run reports the damage
             } catch (IOException e) {

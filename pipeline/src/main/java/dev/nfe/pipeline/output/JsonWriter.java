@@ -1,0 +1,298 @@
+package dev.nfe.pipeline.output;
+
+import java.util.Arrays;
+
+/**
+ * A minimal JSON writer into a reusable byte buffer, for the fixed shapes of nfe's records.
+ *
+ * <p>Why not Jackson here: a replay renders tens of thousands of records in a process that lives
+ * well under a second, before the JIT has done its best work; Jackson's general machinery
+ * (escape tables per call, field-name encoding, generator state objects) cost a third of a
+ * worker's time there. This writer does the same RFC 8259 job with straight-line code: names
+ * are ASCII literals, strings are escaped and UTF-8 encoded, commas are tracked per level.
+ * Tests check its output with a real JSON parser. One per thread.
+ */
+final class JsonWriter {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int MAX_DEPTH = 32;
+
+    /** Encoded member names, by the identity of the literal (names are compile-time constants). */
+    private final java.util.HashMap<String, byte[]> names = new java.util.HashMap<>(256);
+    private byte[] buf = new byte[8192];
+    private int len;
+    /** Per nesting level: whether the next member needs a comma first. */
+    private final boolean[] needComma = new boolean[MAX_DEPTH];
+    private int depth;
+    /** After a name: the value follows without a comma. */
+    private boolean afterName;
+
+    void reset() {
+        len = 0;
+        depth = 0;
+        afterName = false;
+    }
+
+    byte[] toByteArrayWithNewline() {
+        ensure(1);
+        buf[len++] = '\n';
+        return Arrays.copyOf(buf, len);
+    }
+
+    String asString() {
+        return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    JsonWriter beginObject() {
+        beforeValue();
+        put('{');
+        push();
+        return this;
+    }
+
+    JsonWriter endObject() {
+        depth--;
+        put('}');
+        return this;
+    }
+
+    JsonWriter beginArray() {
+        beforeValue();
+        put('[');
+        push();
+        return this;
+    }
+
+    JsonWriter endArray() {
+        depth--;
+        put(']');
+        return this;
+    }
+
+    /** A member name; {@code name} must be plain ASCII without quotes or backslashes (a literal). */
+    JsonWriter name(String name) {
+        comma();
+        byte[] encoded = names.get(name);
+        if (encoded == null) {
+            encoded = ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            names.put(name, encoded);
+        }
+        ensure(encoded.length);
+        System.arraycopy(encoded, 0, buf, len, encoded.length);
+        len += encoded.length;
+        afterName = true;
+        return this;
+    }
+
+    /** A member name that is data (a server, an SNI): escaped like any string. */
+    JsonWriter dataName(String name) {
+        comma();
+        afterName = true; // value(...) below must not add a comma
+        value(name);
+        put(':');
+        afterName = true;
+        return this;
+    }
+
+    JsonWriter value(String s) {
+        beforeValue();
+        if (s == null) {
+            putAscii("null");
+            return this;
+        }
+        // Fast path: encode once (the JDK's encoder copies ASCII in bulk), and if no byte needs
+        // escaping copy it whole. Bytes >= 0x80 are the encoder's valid UTF-8 and need none.
+        byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean plain = true;
+        for (byte x : utf8) {
+            if ((x >= 0 && x < 0x20) || x == '"' || x == '\\') {
+                plain = false;
+                break;
+            }
+        }
+        if (plain && utf8.length == s.length()) {
+            ensure(utf8.length + 2);
+            buf[len++] = '"';
+            System.arraycopy(utf8, 0, buf, len, utf8.length);
+            len += utf8.length;
+            buf[len++] = '"';
+            return this;
+        }
+        ensure(s.length() + 2);
+        buf[len++] = '"';
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                ensure(1);
+                buf[len++] = (byte) c;
+            } else {
+                escaped(s, i, c);
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                }
+            }
+        }
+        ensure(1);
+        buf[len++] = '"';
+        return this;
+    }
+
+    JsonWriter value(long v) {
+        beforeValue();
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                putAscii(Long.toString(v));
+                return this;
+            }
+            put('-');
+            v = -v;
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        for (int i = len + digits - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + (v % 10));
+            v /= 10;
+        }
+        len += digits;
+        return this;
+    }
+
+    /** An ISO-8601 timestamp written straight into the buffer (see {@link IsoTimes}). */
+    JsonWriter time(IsoTimes clock, long epochNanos) {
+        beforeValue();
+        ensure(48); // 27 characters and quotes; more for years past 9999
+        buf[len++] = '"';
+        len = clock.write(epochNanos, buf, len);
+        buf[len++] = '"';
+        return this;
+    }
+
+    JsonWriter value(boolean v) {
+        beforeValue();
+        putAscii(v ? "true" : "false");
+        return this;
+    }
+
+    JsonWriter nullValue() {
+        beforeValue();
+        putAscii("null");
+        return this;
+    }
+
+    /** Already-rendered JSON (a cached array), UTF-8: written as one value. */
+    JsonWriter raw(byte[] json) {
+        beforeValue();
+        ensure(json.length);
+        System.arraycopy(json, 0, buf, len, json.length);
+        len += json.length;
+        return this;
+    }
+
+    /** The bytes written since {@link #reset()}. */
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
+    }
+
+    JsonWriter field(String name, String v) {
+        return name(name).value(v);
+    }
+
+    JsonWriter field(String name, long v) {
+        return name(name).value(v);
+    }
+
+    JsonWriter field(String name, boolean v) {
+        return name(name).value(v);
+    }
+
+    JsonWriter fieldNull(String name) {
+        return name(name).nullValue();
+    }
+
+    private void escaped(String s, int i, char c) {
+        switch (c) {
+            case '"' -> putAscii("\\\"");
+            case '\\' -> putAscii("\\\\");
+            case '\n' -> putAscii("\\n");
+            case '\r' -> putAscii("\\r");
+            case '\t' -> putAscii("\\t");
+            case '\b' -> putAscii("\\b");
+            case '\f' -> putAscii("\\f");
+            default -> {
+                if (c < 0x20) {
+                    ensure(6);
+                    buf[len++] = '\\';
+                    buf[len++] = 'u';
+                    buf[len++] = '0';
+                    buf[len++] = '0';
+                    buf[len++] = HEX[c >> 4];
+                    buf[len++] = HEX[c & 0xf];
+                } else if (c < 0x800) {
+                    ensure(2);
+                    buf[len++] = (byte) (0xc0 | (c >> 6));
+                    buf[len++] = (byte) (0x80 | (c & 0x3f));
+                } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                        && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(i + 1));
+                    ensure(4);
+                    buf[len++] = (byte) (0xf0 | (cp >> 18));
+                    buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                    buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                    buf[len++] = (byte) (0x80 | (cp & 0x3f));
+                } else if (Character.isSurrogate(c)) {
+                    putAscii("\\ufffd"); // a lone surrogate has no UTF-8 form
+                } else {
+                    ensure(3);
+                    buf[len++] = (byte) (0xe0 | (c >> 12));
+                    buf[len++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                    buf[len++] = (byte) (0x80 | (c & 0x3f));
+                }
+            }
+        }
+    }
+
+    private void push() {
+        if (depth == MAX_DEPTH) {
+            throw new IllegalStateException("JSON nested deeper than " + MAX_DEPTH);
+        }
+        needComma[depth++] = false;
+    }
+
+    private void comma() {
+        if (depth > 0) {
+            if (needComma[depth - 1]) {
+                put(',');
+            }
+            needComma[depth - 1] = true;
+        }
+    }
+
+    private void beforeValue() {
+        if (afterName) {
+            afterName = false;
+        } else {
+            comma();
+        }
+    }
+
+    private void put(char c) {
+        ensure(1);
+        buf[len++] = (byte) c;
+    }
+
+    private void putAscii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void ensure(int n) {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+    }
+}

@@ -36,6 +36,7 @@ public final class Dissector {
     /** Access-ordered: the least recently active flow first, for expiry and eviction. */
     private final LinkedHashMap<FlowKey, Connection> flows = new LinkedHashMap<>(1024, 0.75f, true);
 
+    /** Event time as the driver announced it (advanceTo / finish); never the wall clock. */
     private long now = Long.MIN_VALUE;
     private long segments;
     private long connections;
@@ -63,9 +64,6 @@ public final class Dissector {
     public void segment(TcpSegment s) {
         segments++;
         long ts = s.timestampNanos();
-        if (ts > now) {
-            now = ts;
-        }
         FlowKey key = FlowKey.of(s);
         Connection c = flows.get(key);
         if (c != null) {
@@ -94,8 +92,9 @@ public final class Dissector {
     }
 
     /**
-     * Event time has reached {@code tsNanos} (at a fixed point of the input): finalise every
-     * connection idle for longer than its timeout, oldest activity first.
+     * Event time has reached {@code tsNanos} (at a fixed point of the input; the driver passes
+     * the latest timestamp of the whole input so far, so every shard sees the same clock):
+     * finalise every connection idle for longer than its timeout, oldest activity first.
      */
     public void advanceTo(long tsNanos) {
         if (tsNanos > now) {
@@ -125,8 +124,15 @@ public final class Dissector {
         }
     }
 
-    /** End of input: finalise every connection, in order of their first frame. */
-    public void finish() {
+    /**
+     * End of input at event time {@code endTsNanos} (the latest timestamp of the whole input, not
+     * just of this shard's flows, so that verdicts do not depend on sharding): finalise every
+     * connection, in order of their first frame.
+     */
+    public void finish(long endTsNanos) {
+        if (endTsNanos > now) {
+            now = endTsNanos;
+        }
         List<Connection> rest = new ArrayList<>(flows.values());
         flows.clear();
         emitInOrder(rest, now);

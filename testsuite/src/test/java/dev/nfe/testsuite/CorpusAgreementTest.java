@@ -22,6 +22,12 @@ class CorpusAgreementTest {
         assertEquals(s.total("runs without error"), s.agree("runs without error"), "every capture runs");
         assertTrue(s.rate() >= 99.0, "agreement " + s.rate() + "% is below 99%:\n" + s.report());
         assertEquals(s.total("outcome"), s.agree("outcome"), "every loopback outcome is right");
-        assertEquals(s.total("stream found"), s.agree("stream found"), "every stream tshark saw has a session");
+        // Every stream tshark reports has a session but one: in 6in4tunnel.pcap tshark counts the
+        // TCP header quoted inside an ICMPv6 error as a stream; nfe does not treat quoted headers
+        // as segments of a connection.
+        for (com.fasterxml.jackson.databind.JsonNode d : s.diffs().path("stream found")) {
+            assertTrue(d.path("where").asText().contains("6in4tunnel.pcap"), "stream not found: " + d);
+        }
+        assertTrue(s.total("stream found") - s.agree("stream found") <= 1, s.report());
     }
 }

@@ -161,7 +161,7 @@ final class BenchCommand extends Command {
                 ? (n, ts, lt, buf, off, cap, orig) -> frames[0]++
                 : (n, ts, lt, buf, off, cap, orig) -> {
                     frames[0]++;
-                    lastTs[0] = ts;
+                    lastTs[0] = Math.max(lastTs[0], ts);
                     decoder.frame(n, ts, lt, buf, off, cap, orig);
                 };
         try (FrameSource src = CaptureFiles.open(file)) {
@@ -172,7 +172,7 @@ final class BenchCommand extends Command {
             }
         }
         if (dissect) {
-            dissector.finish();
+            dissector.finish(lastTs[0]);
         }
         return new Counts(frames[0], sessions[0]);
     }

@@ -129,7 +129,7 @@ public final class ReplayEngine {
             long nextProgress = 0;
             while (src.next(counter)) {
                 if (counter.frames % options.watermarkFrames() == 0) {
-                    d.watermark(counter.lastFrame, counter.lastTs);
+                    d.watermark(counter.lastFrame, counter.maxTs);
                     if (failure.failed()) {
                         break;
                     }
@@ -145,7 +145,7 @@ public final class ReplayEngine {
         } catch (IOException e) {
             error = capture + ": read error after " + counter.frames + " frames: " + e.getMessage();
         } finally {
-            d.end();
+            d.end(counter.maxTs);
             for (Thread t : threads) {
                 t.join();
             }
@@ -180,7 +180,8 @@ public final class ReplayEngine {
         private final FrameSink next;
         long frames;
         long lastFrame;
-        long lastTs;
+        /** Latest timestamp so far (captures are not always in time order): the shards' clock. */
+        long maxTs = Long.MIN_VALUE;
 
         FrameCounter(FrameSink next) {
             this.next = next;
@@ -190,7 +191,9 @@ public final class ReplayEngine {
         public void frame(long number, long ts, int linkType, byte[] buf, int off, int capLen, int origLen) {
             frames++;
             lastFrame = number;
-            lastTs = ts;
+            if (ts > maxTs) {
+                maxTs = ts;
+            }
             next.frame(number, ts, linkType, buf, off, capLen, origLen);
         }
     }
@@ -228,9 +231,10 @@ public final class ReplayEngine {
             }
         }
 
-        void end() throws InterruptedException {
+        void end(long ts) throws InterruptedException {
             for (int i = 0; i < current.length; i++) {
                 current[i].end = true;
+                current[i].watermarkTs = ts;
                 sendChecked(i);
             }
         }

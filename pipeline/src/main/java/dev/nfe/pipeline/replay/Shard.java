@@ -59,7 +59,7 @@ final class Shard implements Runnable, DissectorOutput {
                 long wmTs = b.watermarkTs;
                 if (end) {
                     emitFrame = Long.MAX_VALUE;
-                    dissector.finish();
+                    dissector.finish(wmTs);
                     out.put(new Chunk(takePending(), true, dissector.stats(), internalErrors, firstError, null));
                     return;
                 }

@@ -54,10 +54,20 @@ public final class SessionAssembler {
         }
         int clientDir;
         ClientBasis basis;
-        ConnEvent syn = first(c, EventKind.SYN);
-        ConnEvent synAck = first(c, EventKind.SYNACK);
-        ConnEvent ch = first(c, EventKind.CLIENT_HELLO);
-        ConnEvent sh = first(c, EventKind.SERVER_HELLO);
+        ConnEvent syn = null;
+        ConnEvent synAck = null;
+        ConnEvent ch = null;
+        ConnEvent sh = null;
+        for (ConnEvent e : c.log) {
+            switch (e.kind()) {
+                case SYN -> syn = syn == null ? e : syn;
+                case SYNACK -> synAck = synAck == null ? e : synAck;
+                case CLIENT_HELLO -> ch = ch == null ? e : ch;
+                case SERVER_HELLO -> sh = sh == null ? e : sh;
+                default -> {
+                }
+            }
+        }
         if (syn != null) {
             clientDir = syn.dir();
             basis = ClientBasis.SYN;
@@ -251,10 +261,6 @@ public final class SessionAssembler {
 
     private static Role role(int dir, int clientDir) {
         return dir == clientDir ? Role.CLIENT : Role.SERVER;
-    }
-
-    private static ConnEvent first(Connection c, EventKind kind) {
-        return firstFrom(c, kind, -1);
     }
 
     private static ConnEvent firstFrom(Connection c, EventKind kind, int dir) {

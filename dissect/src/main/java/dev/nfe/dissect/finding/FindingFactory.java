@@ -13,9 +13,6 @@ import dev.nfe.dissect.report.Severity;
 import dev.nfe.dissect.tls.Alert;
 import dev.nfe.dissect.tls.ClientHello;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +22,7 @@ import java.util.Locale;
  * frames, and one line a person can act on.
  */
 public final class FindingFactory {
-    private final MessageDigest sha256;
-
     public FindingFactory() {
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
     }
 
     /** The finding for {@code s}, or null when its outcome is not a failure. */
@@ -54,16 +44,31 @@ public final class FindingFactory {
                 s.reason(), summary(s, v), frames);
     }
 
-    /** Same connection (flow id or endpoints, and first timestamp) and same verdict: same id, in every run. */
-    private String id(SessionRecord s) {
+    /**
+     * Same connection (flow id or endpoints, and first timestamp) and same verdict: same id, in
+     * every run. 80 bits from two independent 64-bit hashes of that key: ids only need to be
+     * stable and not collide by accident (the flow id is already a SHA-1), and a third digest
+     * per failure would cost more than the rest of the finding.
+     */
+    static String id(SessionRecord s) {
         String key = (s.flowId() != null ? s.flowId() : s.client() + ">" + s.server()) + "|" + s.firstTsNanos()
                 + "|" + s.outcome().code();
-        byte[] h = sha256.digest(key.getBytes(StandardCharsets.UTF_8));
-        StringBuilder sb = new StringBuilder(20);
-        for (int i = 0; i < 10; i++) {
-            sb.append(Character.forDigit((h[i] >> 4) & 0xf, 16)).append(Character.forDigit(h[i] & 0xf, 16));
+        long a = 0xcbf29ce484222325L; // FNV-1a 64
+        long b = 0x9e3779b97f4a7c15L;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            a = (a ^ c) * 0x100000001b3L;
+            b = Long.rotateLeft(b ^ (c * 0xff51afd7ed558ccdL), 31) * 0xc4ceb9fe1a85ec53L;
         }
-        return sb.toString();
+        b ^= b >>> 33;
+        char[] out = new char[20];
+        for (int i = 0; i < 16; i++) {
+            out[i] = Character.forDigit((int) (a >>> (60 - 4 * i)) & 0xf, 16);
+        }
+        for (int i = 0; i < 4; i++) {
+            out[16 + i] = Character.forDigit((int) (b >>> (60 - 4 * i)) & 0xf, 16);
+        }
+        return new String(out);
     }
 
     static Severity severity(SessionRecord s) {

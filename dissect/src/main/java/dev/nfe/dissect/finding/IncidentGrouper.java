@@ -1,6 +1,7 @@
 package dev.nfe.dissect.finding;
 
 import dev.nfe.capture.Endpoint;
+import dev.nfe.capture.IpAddress;
 import dev.nfe.dissect.classify.VersionNames;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Outcome;
@@ -47,6 +48,16 @@ public final class IncidentGrouper {
     private final MessageDigest sha256;
 
     private record Key(Endpoint server, Outcome kind) {
+        // written out: the record default bootstraps through invokedynamic, slow in short runs
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.kind == kind && k.server.equals(server);
+        }
+
+        @Override
+        public int hashCode() {
+            return server.hashCode() * 31 + kind.ordinal();
+        }
     }
 
     /**
@@ -119,7 +130,7 @@ public final class IncidentGrouper {
         long lastTs;
         long count;
         Severity severity = Severity.LOW;
-        final Set<String> clients = new HashSet<>();
+        final Set<IpAddress> clients = new HashSet<>();
         boolean clientsCapped;
         final List<String> sampleClients = new ArrayList<>(SAMPLE);
         final Map<String, Long> formats = new TreeMap<>();
@@ -144,14 +155,17 @@ public final class IncidentGrouper {
             if (f.severity().ordinal() > severity.ordinal()) {
                 severity = f.severity();
             }
-            String client = s.client().ip().toString();
+            IpAddress client = s.client().ip();
             if (clients.size() < MAX_CLIENTS) {
                 clients.add(client);
             } else if (!clients.contains(client)) {
                 clientsCapped = true;
             }
-            if (sampleClients.size() < SAMPLE && !sampleClients.contains(s.client().toString())) {
-                sampleClients.add(s.client().toString());
+            if (sampleClients.size() < SAMPLE) {
+                String c = s.client().toString();
+                if (!sampleClients.contains(c)) {
+                    sampleClients.add(c);
+                }
             }
             formats.merge(helloFormat(s), 1L, Long::sum);
             String sni = s.sni() == null ? "(none)" : s.sni();
@@ -229,7 +243,8 @@ public final class IncidentGrouper {
         }
         ClientHello h = s.clientHello().hello();
         if (h.sslv2Format()) {
-            return "SSLv2-format " + VersionNames.display(h.handshakeVersion());
+            return h.handshakeVersion() == 0x0301 ? "SSLv2-format TLS 1.0"
+                    : "SSLv2-format " + VersionNames.display(h.handshakeVersion());
         }
         int max = h.handshakeVersion();
         for (int v : h.supportedVersions()) {

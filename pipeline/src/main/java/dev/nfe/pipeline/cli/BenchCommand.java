@@ -53,7 +53,7 @@ final class BenchCommand extends Command {
     Options options() {
         return new Options()
                 .addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
-                        .desc("iterations run before measuring (default 4)").get())
+                        .desc("iterations run before measuring, so the JIT has settled (default 10)").get())
                 .addOption(Option.builder().longOpt("iterations").hasArg().argName("N")
                         .desc("measured iterations per stage (default 7)").get())
                 .addOption(Option.builder().longOpt("peer").hasArg().argName("tshark|none")
@@ -70,7 +70,7 @@ final class BenchCommand extends Command {
             err.println("nfe bench: " + file + ": no such file");
             return 2;
         }
-        warmup = intOption(cl, "warmup", 4, 0);
+        warmup = intOption(cl, "warmup", 10, 0);
         iterations = intOption(cl, "iterations", 7, 1);
         peer = choice(cl, "peer", "tshark", "tshark", "none");
         return measure(out);

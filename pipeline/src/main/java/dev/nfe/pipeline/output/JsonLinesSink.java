@@ -27,15 +27,29 @@ public final class JsonLinesSink implements ResultSink {
     }
 
     @Override
-    public void session(SessionRecord s, byte[] json) throws IOException {
-        if (sessions) {
-            out.write(json != null ? json : renderer.session(s));
+    public boolean wantsSessionJson() {
+        return sessions;
+    }
+
+    @Override
+    public void session(SessionRecord s, byte[] json, int off, int len) throws IOException {
+        if (!sessions) {
+            return;
+        }
+        if (json != null) {
+            out.write(json, off, len);
+        } else {
+            out.write(renderer.session(s));
         }
     }
 
     @Override
-    public void finding(SessionRecord s, Finding f, byte[] json) throws IOException {
-        out.write(json != null ? json : renderer.finding(f));
+    public void finding(SessionRecord s, Finding f, byte[] json, int off, int len) throws IOException {
+        if (json != null) {
+            out.write(json, off, len);
+        } else {
+            out.write(renderer.finding(f));
+        }
     }
 
     @Override

@@ -27,6 +27,37 @@ public final class JsonRenderer {
         return writer.toByteArrayWithNewline();
     }
 
+    /**
+     * Appends a session line to the current run of lines and returns where it starts; the run
+     * is taken with {@link #takeRun()} (one array for many records: no copy per record).
+     */
+    public int appendSession(SessionRecord s) {
+        int start = writer.length();
+        writer.beginRecord();
+        records.session(writer, s);
+        writer.newline();
+        return start;
+    }
+
+    /** As {@link #appendSession}, for a finding. */
+    public int appendFinding(Finding f) {
+        int start = writer.length();
+        writer.beginRecord();
+        records.finding(writer, f);
+        writer.newline();
+        return start;
+    }
+
+    /** End of the current run (the offset the next appended line would start at). */
+    public int runLength() {
+        return writer.length();
+    }
+
+    /** The current run's bytes (from 0 to the last {@link #runLength()}); a new run begins. */
+    public byte[] takeRun() {
+        return writer.detach();
+    }
+
     public byte[] summary(RunSummary s) {
         writer.reset();
         records.summary(writer, s);

@@ -18,6 +18,13 @@ final class JsonWriter {
 
     /** Encoded member names, by the identity of the literal (names are compile-time constants). */
     private final java.util.HashMap<String, byte[]> names = new java.util.HashMap<>(256);
+    /** In front of {@link #names}: one identity probe, no hashing, for the common case. */
+    private final IdentityCache<String, byte[]> recentNames = new IdentityCache<>(2048);
+    /**
+     * Encoded string values by the identity of the String: fingerprints, enum names, reasons and
+     * the capture name are the same instances record after record, so they are escaped once.
+     */
+    private final IdentityCache<String, byte[]> values = new IdentityCache<>(1024);
     private byte[] buf = new byte[8192];
     private int len;
     /** Per nesting level: whether the next member needs a comma first. */
@@ -28,8 +35,33 @@ final class JsonWriter {
 
     void reset() {
         len = 0;
+        beginRecord();
+    }
+
+    /** Starts a new top-level value after what is already in the buffer (a run of JSON lines). */
+    void beginRecord() {
         depth = 0;
         afterName = false;
+    }
+
+    void newline() {
+        put('\n');
+    }
+
+    int length() {
+        return len;
+    }
+
+    /**
+     * Hands over the buffer (valid from 0 to {@link #length()}) and starts an empty one, so the
+     * caller may keep the bytes without a copy.
+     */
+    byte[] detach() {
+        byte[] out = buf;
+        buf = new byte[Math.max(8192, Math.min(out.length, len + len / 4))];
+        len = 0;
+        beginRecord();
+        return out;
     }
 
     byte[] toByteArrayWithNewline() {
@@ -71,10 +103,14 @@ final class JsonWriter {
     /** A member name; {@code name} must be plain ASCII without quotes or backslashes (a literal). */
     JsonWriter name(String name) {
         comma();
-        byte[] encoded = names.get(name);
+        byte[] encoded = recentNames.get(name);
         if (encoded == null) {
-            encoded = ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            names.put(name, encoded);
+            encoded = names.get(name);
+            if (encoded == null) {
+                encoded = ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                names.put(name, encoded);
+            }
+            recentNames.put(name, encoded);
         }
         ensure(encoded.length);
         System.arraycopy(encoded, 0, buf, len, encoded.length);
@@ -99,6 +135,21 @@ final class JsonWriter {
             putAscii("null");
             return this;
         }
+        byte[] cached = values.get(s);
+        if (cached != null) {
+            ensure(cached.length);
+            System.arraycopy(cached, 0, buf, len, cached.length);
+            len += cached.length;
+            return this;
+        }
+        int start = len;
+        encode(s);
+        values.put(s, Arrays.copyOfRange(buf, start, len));
+        return this;
+    }
+
+    /** Writes {@code s} as a quoted, escaped JSON string. */
+    private void encode(String s) {
         // Fast path: encode once (the JDK's encoder copies ASCII in bulk), and if no byte needs
         // escaping copy it whole. Bytes >= 0x80 are the encoder's valid UTF-8 and need none.
         byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -115,7 +166,7 @@ final class JsonWriter {
             System.arraycopy(utf8, 0, buf, len, utf8.length);
             len += utf8.length;
             buf[len++] = '"';
-            return this;
+            return;
         }
         ensure(s.length() + 2);
         buf[len++] = '"';
@@ -133,7 +184,6 @@ final class JsonWriter {
         }
         ensure(1);
         buf[len++] = '"';
-        return this;
     }
 
     JsonWriter value(long v) {

@@ -7,17 +7,22 @@ import dev.nfe.dissect.report.SessionRecord;
 import java.io.IOException;
 
 /**
- * Where merged results go, in their final order. {@code json} arguments carry the record already
- * rendered by a worker when the sink asked for JSON (else null).
+ * Where merged results go, in their final order. {@code json[off, off+len)} carries the record
+ * already rendered by a worker (one JSON line) when the sink asked for JSON; else json is null.
  */
 public interface ResultSink {
 
-    /** True when workers should pre-render sessions and findings as JSON lines. */
+    /** True when workers should pre-render findings as JSON lines. */
     boolean wantsJson();
 
-    void session(SessionRecord s, byte[] json) throws IOException;
+    /** True when workers should pre-render every session as a JSON line too. */
+    default boolean wantsSessionJson() {
+        return false;
+    }
 
-    void finding(SessionRecord s, Finding f, byte[] json) throws IOException;
+    void session(SessionRecord s, byte[] json, int off, int len) throws IOException;
+
+    void finding(SessionRecord s, Finding f, byte[] json, int off, int len) throws IOException;
 
     void incident(Incident i) throws IOException;
 

@@ -1,5 +1,6 @@
 package dev.nfe.pipeline.output;
 
+import dev.nfe.capture.Endpoint;
 import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.SessionRecord;
 
@@ -16,7 +17,9 @@ import java.util.TreeMap;
 public final class SummaryCollector {
     private final int maxServers;
     private final EnumMap<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
-    private final Map<String, long[]> servers = new HashMap<>();
+    /** Keyed by the endpoint itself: turning 30,000 endpoints into text just to count them was a third of the writer's time. */
+    private final Map<Endpoint, long[]> servers = new HashMap<>();
+    private final long[] otherServers = new long[Outcome.values().length];
     private boolean serversCapped;
     private final List<RunSummary.CaptureReport> captures = new ArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
@@ -26,17 +29,16 @@ public final class SummaryCollector {
     }
 
     public void session(SessionRecord s) {
-        outcomes.merge(s.outcome(), 1L, Long::sum);
-        String server = s.server().toString();
-        long[] byOutcome = servers.get(server);
+        Long n = outcomes.get(s.outcome());
+        outcomes.put(s.outcome(), n == null ? 1L : n + 1);
+        long[] byOutcome = servers.get(s.server());
         if (byOutcome == null) {
             if (servers.size() >= maxServers) {
                 serversCapped = true;
-                server = "(other servers)";
-                byOutcome = servers.computeIfAbsent(server, k -> new long[Outcome.values().length]);
+                byOutcome = otherServers;
             } else {
                 byOutcome = new long[Outcome.values().length];
-                servers.put(server, byOutcome);
+                servers.put(s.server(), byOutcome);
             }
         }
         byOutcome[s.outcome().ordinal()]++;
@@ -58,7 +60,13 @@ public final class SummaryCollector {
                 o.put(x.name(), n);
             }
         }
-        List<Map.Entry<String, long[]>> rows = new ArrayList<>(servers.entrySet());
+        List<Map.Entry<String, long[]>> rows = new ArrayList<>();
+        for (Map.Entry<Endpoint, long[]> e : servers.entrySet()) {
+            rows.add(Map.entry(e.getKey().toString(), e.getValue()));
+        }
+        if (serversCapped) {
+            rows.add(Map.entry("(other servers)", otherServers));
+        }
         rows.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -total(e.getValue()))
                 .thenComparing(Map.Entry::getKey));
         Map<String, Map<String, Long>> s = new LinkedHashMap<>();

@@ -39,12 +39,12 @@ public final class TextSink implements ResultSink {
     }
 
     @Override
-    public void session(SessionRecord s, byte[] json) {
+    public void session(SessionRecord s, byte[] json, int off, int len) {
         // sessions without a finding are only counted (summary table)
     }
 
     @Override
-    public void finding(SessionRecord s, Finding f, byte[] json) {
+    public void finding(SessionRecord s, Finding f, byte[] json, int off, int len) {
         if (multipleCaptures && !f.capture().equals(currentCapture)) {
             currentCapture = f.capture();
             out.println("== " + currentCapture);

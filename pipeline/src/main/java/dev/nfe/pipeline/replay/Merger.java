@@ -103,12 +103,12 @@ final class Merger implements Runnable {
             interval.sort(Emitted::compare);
             for (Emitted e : interval) {
                 summary.session(e.session());
-                sink.session(e.session(), e.sessionJson());
+                sink.session(e.session(), e.json(), e.sessionOff(), e.sessionLen());
                 sessions++;
                 if (e.finding() != null) {
                     findings++;
                     summary.count("findings", 1);
-                    sink.finding(e.session(), e.finding(), e.findingJson());
+                    sink.finding(e.session(), e.finding(), e.json(), e.findingOff(), e.findingLen());
                     for (Incident i : incidents.add(e.session(), e.finding())) {
                         sink.incident(i);
                         summary.count("incidents", 1);

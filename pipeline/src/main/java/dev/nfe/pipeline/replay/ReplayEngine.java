@@ -113,7 +113,8 @@ public final class ReplayEngine {
         List<Shard> shards = new ArrayList<>(options.workers());
         List<Thread> threads = new ArrayList<>(options.workers());
         for (int i = 0; i < options.workers(); i++) {
-            Shard s = new Shard(options.dissector().withCapture(capture), sink.wantsJson(), options.queueDepth());
+            Shard s = new Shard(options.dissector().withCapture(capture), sink.wantsJson(), sink.wantsSessionJson(),
+                    options.queueDepth());
             shards.add(s);
             Thread t = new Thread(s, "nfe-shard-" + i);
             t.start();

@@ -28,9 +28,12 @@ final class Shard implements Runnable, DissectorOutput {
     private long internalErrors;
     private String firstError;
 
-    Shard(DissectorConfig config, boolean renderJson, int queueDepth) {
+    private final boolean renderSessions;
+
+    Shard(DissectorConfig config, boolean renderJson, boolean renderSessions, int queueDepth) {
         this.dissector = new Dissector(config, this);
         this.renderer = renderJson ? new JsonRenderer() : null;
+        this.renderSessions = renderSessions;
         this.in = new ArrayBlockingQueue<>(queueDepth);
         this.out = new ArrayBlockingQueue<>(queueDepth);
     }
@@ -76,23 +79,44 @@ final class Shard implements Runnable, DissectorOutput {
         }
     }
 
+    /** The interval's records, their JSON run attached (one array for all of them). */
     private List<Emitted> takePending() {
         List<Emitted> p = pending;
         pending = new ArrayList<>();
+        if (renderer != null && !p.isEmpty()) {
+            byte[] run = renderer.takeRun();
+            for (int i = 0; i < p.size(); i++) {
+                Emitted e = p.get(i);
+                p.set(i, new Emitted(e.emitFrame(), e.firstFrame(), e.session(), e.finding(), run, e.sessionOff(),
+                        e.sessionLen(), e.findingOff(), e.findingLen()));
+            }
+        }
         return p;
     }
 
     @Override
     public void session(SessionRecord s) {
         lastSession = s;
-        pending.add(new Emitted(emitFrame, s.firstFrame(), s, null, renderer == null ? null : renderer.session(s), null));
+        int off = 0;
+        int len = 0;
+        if (renderer != null && renderSessions) {
+            off = renderer.appendSession(s);
+            len = renderer.runLength() - off;
+        }
+        pending.add(new Emitted(emitFrame, s.firstFrame(), s, null, null, off, len, 0, 0));
     }
 
     @Override
     public void finding(Finding f) {
         // a finding always follows its session immediately (DissectorOutput contract)
         Emitted last = pending.get(pending.size() - 1);
-        pending.set(pending.size() - 1, new Emitted(last.emitFrame(), last.firstFrame(), lastSession, f,
-                last.sessionJson(), renderer == null ? null : renderer.finding(f)));
+        int off = 0;
+        int len = 0;
+        if (renderer != null) {
+            off = renderer.appendFinding(f);
+            len = renderer.runLength() - off;
+        }
+        pending.set(pending.size() - 1, new Emitted(last.emitFrame(), last.firstFrame(), lastSession, f, null,
+                last.sessionOff(), last.sessionLen(), off, len));
     }
 }

@@ -27,18 +27,19 @@ final class Fingerprinter {
     private static final int CACHE = 1024;
 
     private final CommunityId communityId = new CommunityId(0);
-    private final Map<ClientShape, String[]> clientPrints = lru();
+    private final Map<ClientShape, Object[]> clientPrints = lru();
     private final Map<ServerShape, String> serverPrints = lru();
 
     ClientHelloInfo clientHello(long frame, long tsNanos, ClientHello hello) {
         ClientShape key = new ClientShape(hello);
-        String[] p = clientPrints.get(key);
+        Object[] p = clientPrints.get(key);
         if (p == null) {
             Ja3 ja3 = Ja3.of(hello);
-            p = new String[] {ja3 == null ? null : ja3.hash(), ja3 == null ? null : ja3.full(), Ja4.of(hello, 't')};
+            p = new Object[] {ja3 == null ? null : ja3.hash(), ja3 == null ? null : ja3.full(), Ja4.of(hello, 't'),
+                    hello.grease()};
             clientPrints.put(key, p);
         }
-        return new ClientHelloInfo(frame, tsNanos, hello, p[0], p[1], p[2]);
+        return new ClientHelloInfo(frame, tsNanos, hello, (String) p[0], (String) p[1], (String) p[2], (Boolean) p[3]);
     }
 
     ServerHelloInfo serverHello(long frame, long tsNanos, ServerHello hello) {

@@ -93,14 +93,20 @@ public final class SessionAssembler {
         }
 
         List<Step> steps = new ArrayList<>(c.log.size());
+        boolean ordered = true;
+        long lastFrame = Long.MIN_VALUE;
         for (ConnEvent e : c.log) {
             Object data = e.data() instanceof Direction.HelloAt h ? h.hello() : e.data();
             steps.add(new Step(e.kind(), role(e.dir(), clientDir), e.frame(), e.tsNanos(), data));
+            ordered &= e.frame() >= lastFrame;
+            lastFrame = e.frame();
         }
         // Bytes held behind a hole reach the decoder only when the connection ends; their events
         // carry the frames they arrived in, so put the timeline back in capture order (stable:
         // events of one frame keep the order they happened in).
-        steps.sort(java.util.Comparator.comparingLong(Step::frame));
+        if (!ordered) {
+            steps.sort(java.util.Comparator.comparingLong(Step::frame));
+        }
         Verdict verdict = classifier.classify(new Timeline(steps, endTs, c.logCapped));
 
         ClientHelloInfo chInfo = ch == null ? null

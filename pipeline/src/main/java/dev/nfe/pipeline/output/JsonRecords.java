@@ -33,12 +33,12 @@ final class JsonRecords {
 
     void session(JsonWriter w, SessionRecord s) {
         w.beginObject();
-        w.field("record", "session");
-        w.field("capture", s.capture());
+        w.repeatedField("record", "session");
+        w.repeatedField("capture", s.capture());
         w.field("flow_id", s.flowId());
-        w.field("client", s.client().toString());
-        w.field("server", s.server().toString());
-        w.field("client_basis", s.clientBasis().wireName());
+        w.name("client").endpoint(s.client());
+        w.name("server").endpoint(s.server());
+        w.repeatedField("client_basis", s.clientBasis().wireName());
         w.name("first_ts").time(times, s.firstTsNanos());
         w.name("last_ts").time(times, s.lastTsNanos());
         frame(w, "first_frame", s.firstFrame());
@@ -48,8 +48,8 @@ final class JsonRecords {
         w.field("bytes_s2c", s.bytesS2c());
         w.field("syn_seen", s.synSeen());
         w.field("synack_seen", s.synackSeen());
-        w.field("outcome", s.outcome().name());
-        w.field("reason", s.reason());
+        w.repeatedField("outcome", s.outcome().name());
+        w.repeatedField("reason", s.reason());
         clientHello(w, s.clientHello());
         serverHello(w, s.serverHello());
         w.field("client_hello_count", s.clientHelloCount());
@@ -69,7 +69,7 @@ final class JsonRecords {
         roles(w, "fin_from", s.finFrom());
         w.field("reset_after_client_hello", s.resetAfterClientHello());
         rst(w, s.rst());
-        w.field("starttls", s.starttls());
+        w.repeatedField("starttls", s.starttls());
         w.field("gaps", s.gaps());
         w.name("anomalies").beginArray();
         for (String a : s.anomalies()) {
@@ -82,17 +82,17 @@ final class JsonRecords {
 
     void finding(JsonWriter w, Finding f) {
         w.beginObject();
-        w.field("record", "finding");
+        w.repeatedField("record", "finding");
         w.field("finding_id", f.findingId());
-        w.field("kind", f.kind().name());
-        w.field("severity", f.severity().wireName());
+        w.repeatedField("kind", f.kind().name());
+        w.repeatedField("severity", f.severity().wireName());
         w.name("ts").time(times, f.tsNanos());
-        w.field("capture", f.capture());
-        w.field("client", f.client().toString());
-        w.field("server", f.server().toString());
+        w.repeatedField("capture", f.capture());
+        w.name("client").endpoint(f.client());
+        w.name("server").endpoint(f.server());
         w.field("sni", f.sni());
         w.field("flow_id", f.flowId());
-        w.field("reason", f.reason());
+        w.repeatedField("reason", f.reason());
         w.field("summary", f.summary());
         w.name("evidence_frames").beginArray();
         for (long fr : f.evidenceFrames()) {
@@ -104,10 +104,10 @@ final class JsonRecords {
 
     void incident(JsonWriter w, Incident i) {
         w.beginObject();
-        w.field("record", "incident");
+        w.repeatedField("record", "incident");
         w.field("incident_id", i.incidentId());
-        w.field("kind", i.kind().name());
-        w.field("severity", i.severity().wireName());
+        w.repeatedField("kind", i.kind().name());
+        w.repeatedField("severity", i.severity().wireName());
         w.field("server", i.server().toString());
         w.name("first_ts").time(times, i.firstTsNanos());
         w.name("last_ts").time(times, i.lastTsNanos());
@@ -130,7 +130,7 @@ final class JsonRecords {
 
     void summary(JsonWriter w, RunSummary s) {
         w.beginObject();
-        w.field("record", "summary");
+        w.repeatedField("record", "summary");
         counts(w, "outcomes", s.outcomes());
         w.name("servers").beginObject();
         for (Map.Entry<String, Map<String, Long>> e : s.servers().entrySet()) {
@@ -141,7 +141,7 @@ final class JsonRecords {
         w.name("captures").beginArray();
         for (RunSummary.CaptureReport c : s.captures()) {
             w.beginObject();
-            w.field("capture", c.capture());
+            w.repeatedField("capture", c.capture());
             w.field("frames", c.frames());
             w.field("segments", c.segments());
             w.field("sessions", c.sessions());
@@ -165,8 +165,8 @@ final class JsonRecords {
         frame(w, "frame", info.frame());
         w.name("ts").time(times, info.tsNanos());
         w.field("sslv2_format", h.sslv2Format());
-        w.field("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
-        w.field("handshake_version", hex.u16(h.handshakeVersion()));
+        w.repeatedField("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
+        w.repeatedField("handshake_version", hex.u16(h.handshakeVersion()));
         if (h.sslv2Format()) {
             w.name("cipher_suites").beginArray();
             for (int c : h.cipherSuites()) {
@@ -183,10 +183,10 @@ final class JsonRecords {
         hexes(w, "supported_groups", h.supportedGroups());
         hexes(w, "signature_algorithms", h.signatureAlgorithms());
         ints(w, "ec_point_formats", h.ecPointFormats());
-        w.field("grease", h.grease());
-        w.field("ja3", info.ja3());
-        w.field("ja3_full", info.ja3Full());
-        w.field("ja4", info.ja4());
+        w.field("grease", info.grease());
+        w.repeatedField("ja3", info.ja3());
+        w.repeatedField("ja3_full", info.ja3Full());
+        w.repeatedField("ja4", info.ja4());
         w.field("tcp_segments", h.tcpSegments());
         w.field("records", h.records());
         w.field("length", h.messageLength());
@@ -203,14 +203,14 @@ final class JsonRecords {
         frame(w, "frame", info.frame());
         w.name("ts").time(times, info.tsNanos());
         w.field("sslv2_format", h.sslv2Format());
-        w.field("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
-        w.field("handshake_version", hex.u16(h.handshakeVersion()));
-        w.field("selected_version", hex.u16(h.selectedVersion()));
-        w.field("cipher", h.sslv2Format() ? Hex.u24(h.cipher()) : hex.u16(h.cipher()));
+        w.repeatedField("record_version", h.recordVersion() < 0 ? null : hex.u16(h.recordVersion()));
+        w.repeatedField("handshake_version", hex.u16(h.handshakeVersion()));
+        w.repeatedField("selected_version", hex.u16(h.selectedVersion()));
+        w.repeatedField("cipher", h.sslv2Format() ? Hex.u24(h.cipher()) : hex.u16(h.cipher()));
         w.field("hello_retry_request", h.helloRetryRequest());
-        w.field("alpn", h.alpn());
+        w.repeatedField("alpn", h.alpn());
         ints(w, "extension_types", h.extensionTypes());
-        w.field("ja3s", info.ja3s());
+        w.repeatedField("ja3s", info.ja3s());
         w.endObject();
     }
 
@@ -247,7 +247,7 @@ final class JsonRecords {
         w.beginObject();
         frame(w, "frame", a.frame());
         w.name("ts").time(times, a.tsNanos());
-        w.field("from", a.from().wireName());
+        w.repeatedField("from", a.from().wireName());
         w.field("encrypted", a.alert().encrypted());
         if (a.alert().encrypted()) {
             w.fieldNull("level");
@@ -256,7 +256,7 @@ final class JsonRecords {
             w.field("level", a.alert().level());
             w.field("description", a.alert().description());
         }
-        w.field("name", a.alert().name());
+        w.repeatedField("name", a.alert().name());
         w.endObject();
     }
 
@@ -266,7 +266,7 @@ final class JsonRecords {
             return;
         }
         w.name("rst").beginObject();
-        w.field("by", r.by().wireName());
+        w.repeatedField("by", r.by().wireName());
         frame(w, "frame", r.frame());
         w.name("ts").time(times, r.tsNanos());
         nullable(w, "after_client_hello_us", r.afterClientHelloMicros());

@@ -18,13 +18,12 @@ final class JsonWriter {
 
     /** Encoded member names, by the identity of the literal (names are compile-time constants). */
     private final java.util.HashMap<String, byte[]> names = new java.util.HashMap<>(256);
-    /** In front of {@link #names}: one identity probe, no hashing, for the common case. */
-    private final IdentityCache<String, byte[]> recentNames = new IdentityCache<>(2048);
+
     /**
-     * Encoded string values by the identity of the String: fingerprints, enum names, reasons and
-     * the capture name are the same instances record after record, so they are escaped once.
+     * Encoded values of strings that repeat record after record (fingerprints, enum names,
+     * reasons, the capture name): escaped once. Bounded: cleared when it fills up.
      */
-    private final IdentityCache<String, byte[]> values = new IdentityCache<>(1024);
+    private final java.util.HashMap<String, byte[]> repeated = new java.util.HashMap<>(1024);
     private byte[] buf = new byte[8192];
     private int len;
     /** Per nesting level: whether the next member needs a comma first. */
@@ -103,14 +102,10 @@ final class JsonWriter {
     /** A member name; {@code name} must be plain ASCII without quotes or backslashes (a literal). */
     JsonWriter name(String name) {
         comma();
-        byte[] encoded = recentNames.get(name);
+        byte[] encoded = names.get(name);
         if (encoded == null) {
-            encoded = names.get(name);
-            if (encoded == null) {
-                encoded = ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                names.put(name, encoded);
-            }
-            recentNames.put(name, encoded);
+            encoded = ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            names.put(name, encoded);
         }
         ensure(encoded.length);
         System.arraycopy(encoded, 0, buf, len, encoded.length);
@@ -135,7 +130,17 @@ final class JsonWriter {
             putAscii("null");
             return this;
         }
-        byte[] cached = values.get(s);
+        encode(s);
+        return this;
+    }
+
+    /** As {@link #value(String)} for a string that is likely to repeat: encoded once, then copied. */
+    JsonWriter repeatedValue(String s) {
+        if (s == null) {
+            return nullValue();
+        }
+        beforeValue();
+        byte[] cached = repeated.get(s);
         if (cached != null) {
             ensure(cached.length);
             System.arraycopy(cached, 0, buf, len, cached.length);
@@ -144,8 +149,49 @@ final class JsonWriter {
         }
         int start = len;
         encode(s);
-        values.put(s, Arrays.copyOfRange(buf, start, len));
+        if (repeated.size() >= 4096) {
+            repeated.clear();
+        }
+        repeated.put(s, Arrays.copyOfRange(buf, start, len));
         return this;
+    }
+
+    JsonWriter repeatedField(String name, String v) {
+        return name(name).repeatedValue(v);
+    }
+
+    /** An endpoint as "a.b.c.d:port" or "[v6]:port", IPv4 written without building a String. */
+    JsonWriter endpoint(dev.nfe.capture.Endpoint e) {
+        if (e.ip().v6()) {
+            return value(e.toString());
+        }
+        beforeValue();
+        ensure(24);
+        buf[len++] = '"';
+        long ip = e.ip().lo();
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            digits((int) (ip >>> shift) & 0xff);
+            buf[len++] = shift == 0 ? (byte) ':' : (byte) '.';
+        }
+        digits(e.port());
+        buf[len++] = '"';
+        return this;
+    }
+
+    private void digits(int v) {
+        if (v >= 10000) {
+            buf[len++] = (byte) ('0' + v / 10000);
+        }
+        if (v >= 1000) {
+            buf[len++] = (byte) ('0' + v / 1000 % 10);
+        }
+        if (v >= 100) {
+            buf[len++] = (byte) ('0' + v / 100 % 10);
+        }
+        if (v >= 10) {
+            buf[len++] = (byte) ('0' + v / 10 % 10);
+        }
+        buf[len++] = (byte) ('0' + v % 10);
     }
 
     /** Writes {@code s} as a quoted, escaped JSON string. */

@@ -27,6 +27,7 @@ public final class TextSink implements ResultSink {
     private long incidentsDropped;
     private String currentCapture;
     private final boolean multipleCaptures;
+    private final StringBuilder line = new StringBuilder(256);
 
     public TextSink(PrintStream out, boolean multipleCaptures) {
         this.out = out;
@@ -49,8 +50,13 @@ public final class TextSink implements ResultSink {
             currentCapture = f.capture();
             out.println("== " + currentCapture);
         }
-        out.printf(Locale.ROOT, "%s  %-6s %-26s %s%n", Timestamps.human(f.tsNanos()),
-                f.severity().name(), f.kind().name(), f.summary());
+        // one line per finding; no printf: a replay may print tens of thousands of them
+        line.setLength(0);
+        line.append(Timestamps.human(f.tsNanos())).append("  ");
+        pad(line, f.severity().name(), 7);
+        pad(line, f.kind().name(), 27);
+        line.append(f.summary());
+        out.println(line);
     }
 
     @Override
@@ -131,6 +137,13 @@ public final class TextSink implements ResultSink {
             if (c.error() != null) {
                 out.println("note: " + c.capture() + ": " + c.error() + " (results above cover the capture up to there)");
             }
+        }
+    }
+
+    private static void pad(StringBuilder sb, String s, int width) {
+        sb.append(s);
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
         }
     }
 

@@ -22,9 +22,22 @@ public record FlowKey(Endpoint low, Endpoint high) {
      * addresses and ports), used to pick a shard: {@code Math.floorMod(shardHash(), n)}.
      */
     public int shardHash() {
-        long h = mix(low.ip().hi()) ^ mix(low.ip().lo() + 1) ^ mix(high.ip().hi() + 2) ^ mix(high.ip().lo() + 3);
-        h ^= mix(((long) low.port() << 16) | high.port());
+        return shardHash(low, high);
+    }
+
+    /**
+     * {@link #shardHash()} of the flow between {@code a} and {@code b}, in either order, without
+     * building the key (the reader calls this once per packet). Symmetric by construction: the
+     * two endpoint hashes are combined with addition.
+     */
+    public static int shardHash(Endpoint a, Endpoint b) {
+        long h = endpointHash(a) + endpointHash(b);
+        h = mix(h);
         return (int) (h ^ (h >>> 32));
+    }
+
+    private static long endpointHash(Endpoint e) {
+        return mix(mix(e.ip().hi()) ^ mix(e.ip().lo() + 1) ^ ((long) e.port() << 1) ^ (e.ip().v6() ? 0x5bd1e995L : 0));
     }
 
     private static long mix(long z) {

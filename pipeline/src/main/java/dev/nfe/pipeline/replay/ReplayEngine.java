@@ -216,7 +216,7 @@ public final class ReplayEngine {
 
         @Override
         public void segment(TcpSegment s) {
-            int i = shards.size() == 1 ? 0 : Math.floorMod(FlowKey.of(s).shardHash(), shards.size());
+            int i = shards.size() == 1 ? 0 : Math.floorMod(FlowKey.shardHash(s.src(), s.dst()), shards.size());
             Batch b = current[i];
             b.segments[b.size++] = s;
             if (b.full()) {

@@ -8,10 +8,8 @@ final class IncidentSummary {
     }
 
     static String of(Incident i) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("server ").append(i.server()).append(' ').append(verb(i)).append(' ').append(i.count())
-                .append(i.count() == 1 ? " connection" : " connections");
-        if (i.medianAfterHelloMicros() != null) {
+        StringBuilder sb = new StringBuilder(lead(i));
+        if (i.medianAfterHelloMicros() != null && i.kind() != dev.nfe.dissect.report.Outcome.CONNECTION_REFUSED) {
             sb.append(' ').append(FindingFactory.duration(i.medianAfterHelloMicros() * 1000)).append(" (median) after the ClientHello");
         }
         sb.append(' ').append(IncidentGrouper.span(i.firstTsNanos(), i.lastTsNanos()));
@@ -30,23 +28,28 @@ final class IncidentSummary {
         return sb.toString();
     }
 
-    private static boolean onlyClient(Incident i) {
-        return i.rstBy().size() == 1 && i.rstBy().containsKey("client");
+    /** "server 10.0.0.5:443 reset 212 connections", in words that fit the kind. */
+    private static String lead(Incident i) {
+        String server = "server " + i.server();
+        String n = i.count() + (i.count() == 1 ? " connection" : " connections");
+        String h = i.count() + (i.count() == 1 ? " handshake" : " handshakes");
+        return switch (i.kind()) {
+            case RESET_AFTER_CLIENT_HELLO -> onlyClient(i) ? n + " to " + server + " were reset from the client side"
+                    : server + " reset " + n;
+            case CLOSED_AFTER_CLIENT_HELLO -> server + " closed " + n + " (FIN, no TLS byte)";
+            case SERVER_ALERT -> server + " answered " + n + " with an alert";
+            case CLIENT_ALERT -> "clients aborted " + h + " with " + server + " with an alert";
+            case NON_TLS_RESPONSE -> server + " answered " + n + " with bytes that are not TLS";
+            case NO_SERVER_RESPONSE -> server + " never answered " + n;
+            case RESET_DURING_HANDSHAKE -> h + " with " + server + " were reset before completing";
+            case CLOSED_DURING_HANDSHAKE -> h + " with " + server + " were closed before completing";
+            case CONNECTION_REFUSED -> server + " refused " + n;
+            default -> n + " to " + server + " were left without a verdict";
+        };
     }
 
-    private static String verb(Incident i) {
-        return switch (i.kind()) {
-            case RESET_AFTER_CLIENT_HELLO -> onlyClient(i) ? "saw clients reset" : "reset";
-            case CLOSED_AFTER_CLIENT_HELLO -> "closed (FIN, no TLS byte)";
-            case SERVER_ALERT -> "answered with an alert";
-            case CLIENT_ALERT -> "had clients abort with an alert on";
-            case NON_TLS_RESPONSE -> "answered with non-TLS bytes on";
-            case NO_SERVER_RESPONSE -> "never answered";
-            case RESET_DURING_HANDSHAKE -> "had resets during the handshake on";
-            case CLOSED_DURING_HANDSHAKE -> "had handshakes closed early on";
-            case CONNECTION_REFUSED -> "refused";
-            default -> "left without a verdict";
-        };
+    private static boolean onlyClient(Incident i) {
+        return i.rstBy().size() == 1 && i.rstBy().containsKey("client");
     }
 
     private static String formats(Incident i) {

@@ -71,6 +71,9 @@ public final class TextSink implements ResultSink {
     @Override
     public void summary(RunSummary summary) throws IOException {
         if (!incidents.isEmpty()) {
+            // worst first: severity, then size
+            incidents.sort(java.util.Comparator.comparing((Incident i) -> i.severity()).reversed()
+                    .thenComparing(java.util.Comparator.comparingLong(Incident::count).reversed()));
             out.println();
             out.println("Incidents (failures of one kind at one server, close in time):");
             int n = 1;

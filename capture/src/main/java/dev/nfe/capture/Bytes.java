@@ -29,6 +29,31 @@ public final class Bytes {
         return new Bytes(Arrays.copyOfRange(src, off, off + len), 0, len);
     }
 
+    /**
+     * Wraps {@code len} bytes of {@code data} from {@code off} without copying. The caller hands
+     * the array over: nothing may ever write to it again (a reader that allocates a fresh array
+     * for every refill can promise that, see {@code FrameSource.stableBuffers()}).
+     */
+    public static Bytes viewOf(byte[] data, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        if (len == 0) {
+            return EMPTY;
+        }
+        return new Bytes(data, off, len);
+    }
+
+    /**
+     * These bytes in an array of their own when they are a small view of a much larger one, so
+     * that keeping them (say, out of order in a reassembly buffer) does not keep the large array
+     * alive; otherwise this.
+     */
+    public Bytes compact() {
+        if (data.length <= 2 * length + 64) {
+            return this;
+        }
+        return new Bytes(Arrays.copyOfRange(data, offset, offset + length), 0, length);
+    }
+
     public static Bytes copyOf(byte[] src) {
         return copyOf(src, 0, src.length);
     }

@@ -2,7 +2,8 @@ package dev.nfe.capture;
 
 /**
  * Receives raw link-layer frames from a {@link FrameSource}. The array is the reader's own buffer:
- * it is valid only for the duration of the call and must not be kept or modified.
+ * never modify it; keep it (or views of it) beyond the call only when the source's
+ * {@link FrameSource#stableBuffers()} says it will not be rewritten.
  */
 @FunctionalInterface
 public interface FrameSink {

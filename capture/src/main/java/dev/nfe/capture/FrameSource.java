@@ -28,4 +28,12 @@ public interface FrameSource extends Closeable {
 
     /** What this source reads, for messages: a path or an interface name. */
     String description();
+
+    /**
+     * True when the arrays this source hands to {@link FrameSink#frame} are never written again
+     * afterwards, so a sink may keep views of them instead of copying (zero-copy payloads).
+     */
+    default boolean stableBuffers() {
+        return false;
+    }
 }

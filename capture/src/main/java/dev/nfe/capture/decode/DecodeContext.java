@@ -16,6 +16,8 @@ import dev.nfe.capture.SegmentSink;
 final class DecodeContext {
     final SegmentSink sink;
     final int maxTunnelDepth;
+    /** Payloads are views of the frame buffer instead of copies (the source's buffers are stable). */
+    final boolean shareFrameBuffers;
 
     byte[] buf;
     long frame;
@@ -29,9 +31,10 @@ final class DecodeContext {
     int ttl;
     int ipId;
 
-    DecodeContext(SegmentSink sink, int maxTunnelDepth) {
+    DecodeContext(SegmentSink sink, int maxTunnelDepth, boolean shareFrameBuffers) {
         this.sink = sink;
         this.maxTunnelDepth = maxTunnelDepth;
+        this.shareFrameBuffers = shareFrameBuffers;
     }
 
     /** A header of {@code need} bytes at {@code off} is not all there: cut by the snap length, or never was. */

@@ -55,13 +55,21 @@ public final class SegmentDecoder implements FrameSink {
 
     /** As above, counting into {@code stats} (e.g. one shared by several sources read one after the other). */
     public SegmentDecoder(SegmentSink sink, int maxTunnelDepth, DecodeStats stats) {
+        this(sink, maxTunnelDepth, stats, false);
+    }
+
+    /**
+     * With {@code shareFrameBuffers}, payloads are views of the frame buffer instead of copies:
+     * only for a source whose {@link dev.nfe.capture.FrameSource#stableBuffers()} is true.
+     */
+    public SegmentDecoder(SegmentSink sink, int maxTunnelDepth, DecodeStats stats, boolean shareFrameBuffers) {
         if (sink == null || stats == null) {
             throw new IllegalArgumentException("sink and stats are required");
         }
         if (maxTunnelDepth < 0) {
             throw new IllegalArgumentException("maxTunnelDepth must be >= 0: " + maxTunnelDepth);
         }
-        this.context = new DecodeContext(sink, maxTunnelDepth);
+        this.context = new DecodeContext(sink, maxTunnelDepth, shareFrameBuffers);
         this.stats = stats;
     }
 

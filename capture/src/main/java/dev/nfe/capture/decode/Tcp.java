@@ -72,7 +72,7 @@ final class Tcp {
                 c.ttl,
                 c.ipId,
                 payloadLength,
-                Bytes.copyOf(b, payloadOffset, captured),
+                c.shareFrameBuffers ? Bytes.viewOf(b, payloadOffset, captured) : Bytes.copyOf(b, payloadOffset, captured),
                 cap < wire));
         return null;
     }

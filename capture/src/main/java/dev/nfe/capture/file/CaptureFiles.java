@@ -17,12 +17,17 @@ import java.nio.file.StandardOpenOption;
  * }
  * }</pre>
  *
- * A source belongs to one thread. The array handed to the sink is the reader's own buffer, valid
- * only during the call.
+ * A source belongs to one thread. The arrays handed to the sink are never written again once
+ * handed out ({@link FrameSource#stableBuffers()}), so a sink may keep views of frame bytes.
  */
 public final class CaptureFiles {
-    /** 8 MiB: one read call per 8 MiB of capture, so refills (and record compaction) are rare. */
-    public static final int DEFAULT_BUFFER_SIZE = 8 << 20;
+    /**
+     * 1 MiB: each refill allocates a fresh array (so frames' payloads can be kept as views, see
+     * FrameSource.stableBuffers), and arrays that size are cheap to allocate and to collect while
+     * segments still point into them; larger ones cost more in young collections than they save
+     * in read calls.
+     */
+    public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
     private static final int MIN_BUFFER_SIZE = 64 << 10;
 
     private CaptureFiles() {

@@ -9,7 +9,8 @@ import java.nio.channels.SeekableByteChannel;
  * ({@link #ensure(int)}), parse them in place from {@link #array()} at {@link #pos()}, and then
  * {@link #skip(int) advance}. Nothing is consumed until the caller decides a whole record is there
  * (Netty's ByteToMessageDecoder contract), so a record that straddles a refill is simply
- * compacted to the front of the array and completed by the next read.
+ * copied to the front of a fresh array and completed by the next read. Arrays already handed
+ * out are never written again (see {@link dev.nfe.capture.FrameSource#stableBuffers()}).
  *
  * <p>Offsets in the file are longs (files over 2 GiB); offsets in the array are ints. The array
  * only grows when a single unit is larger than it (a huge pcapng block), which is rare and bounded
@@ -78,7 +79,13 @@ final class ChannelBuffer {
             buf = bigger;
             view = ByteBuffer.wrap(buf);
         } else if (pos > 0) {
-            System.arraycopy(buf, pos, buf, 0, remaining);
+            // Never write into an array that frames were handed out from: a fresh one per refill
+            // lets sinks keep views of frame bytes (FrameSource.stableBuffers). The cost is one
+            // allocation per buffer-full, against one copy per packet payload.
+            byte[] fresh = new byte[buf.length];
+            System.arraycopy(buf, pos, fresh, 0, remaining);
+            buf = fresh;
+            view = ByteBuffer.wrap(buf);
         }
         base += pos;
         pos = 0;

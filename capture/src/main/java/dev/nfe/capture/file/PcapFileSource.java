@@ -173,6 +173,12 @@ public final class PcapFileSource implements FrameSource {
         return description;
     }
 
+    /** The read buffer is replaced, never rewritten, when it refills. */
+    @Override
+    public boolean stableBuffers() {
+        return true;
+    }
+
     @Override
     public void close() throws IOException {
         in.close();

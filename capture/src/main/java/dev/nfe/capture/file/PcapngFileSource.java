@@ -367,6 +367,12 @@ public final class PcapngFileSource implements FrameSource {
         return description;
     }
 
+    /** The read buffer is replaced, never rewritten, when it refills. */
+    @Override
+    public boolean stableBuffers() {
+        return true;
+    }
+
     @Override
     public void close() throws IOException {
         in.close();

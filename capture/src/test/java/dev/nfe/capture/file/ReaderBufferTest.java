@@ -39,6 +39,10 @@ class ReaderBufferTest {
         assertEquals(List.of(), problems);
     }
 
+    /**
+     * Nothing is allocated per frame: the only allocation is one fresh buffer per refill (so
+     * that frames' bytes stay valid, see FrameSource.stableBuffers), about the size of the file.
+     */
     @Test
     void readingFramesAllocatesNothingPerFrame() throws IOException {
         Path p = Corpus.capture("seladb+PcapPlusPlus/Tests/ExamplesTest/pcap_examples/tls2.pcap");
@@ -59,7 +63,9 @@ class ReaderBufferTest {
                 }
             }
             assertTrue(frames[0] > 3000);
-            assertTrue(allocated < 16 << 10, Corpus.name(file) + ": " + frames[0] + " frames allocated " + allocated + " bytes");
+            long size = java.nio.file.Files.size(file);
+            assertTrue(allocated < size + (128 << 10), Corpus.name(file) + ": " + frames[0] + " frames (" + size
+                    + " bytes of file) allocated " + allocated + " bytes");
         }
     }
 

@@ -222,7 +222,8 @@ public final class StreamReassembler implements Bytes.Reader {
         if (existing != null) {
             release(existing);
         }
-        pending.put(start, new Pending(start, payload, wireLength, frame, tsNanos));
+        // a held payload may be a view of a whole read buffer: keep only its own bytes
+        pending.put(start, new Pending(start, payload.compact(), wireLength, frame, tsNanos));
         pendingBytes += size;
     }
 

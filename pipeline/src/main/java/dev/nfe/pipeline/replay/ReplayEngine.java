@@ -123,35 +123,53 @@ public final class ReplayEngine {
         CompletableFuture<RunSummary.CaptureReport> report = new CompletableFuture<>();
         put(jobs, new FileJob(capture, shards, report), failure);
         Dispatcher d = new Dispatcher(shards, failure);
-        SegmentDecoder decoder = new SegmentDecoder(d);
-        FrameCounter counter = new FrameCounter(decoder);
+        DecodeStats stats = new DecodeStats();
+        long frames = 0;
         String error = null;
-        try (FrameSource src = options.opener().open(Path.of(capture))) {
-            long nextProgress = 0;
-            while (src.next(counter)) {
-                if (counter.frames % options.watermarkFrames() == 0) {
-                    d.watermark(counter.lastFrame, counter.maxTs);
-                    if (failure.failed()) {
-                        break;
+        FrameSource src = null;
+        long maxTs = Long.MIN_VALUE;
+        try {
+            src = options.opener().open(Path.of(capture));
+            // payloads stay views of the reader's buffers when the reader never rewrites them
+            SegmentDecoder decoder = new SegmentDecoder(d, SegmentDecoder.DEFAULT_MAX_TUNNEL_DEPTH, stats,
+                    src.stableBuffers());
+            FrameCounter counter = new FrameCounter(decoder);
+            try {
+                long nextProgress = 0;
+                while (src.next(counter)) {
+                    if (counter.frames % options.watermarkFrames() == 0) {
+                        d.watermark(counter.lastFrame, counter.maxTs);
+                        if (failure.failed()) {
+                            break;
+                        }
+                    }
+                    if (counter.frames >= nextProgress) {
+                        progress.progress(capture, src.position(), src.size(), counter.frames);
+                        nextProgress = counter.frames + 65_536;
                     }
                 }
-                if (counter.frames >= nextProgress) {
-                    progress.progress(capture, src.position(), src.size(), counter.frames);
-                    nextProgress = counter.frames + 65_536;
-                }
+            } finally {
+                frames = counter.frames;
+                maxTs = counter.maxTs;
             }
         } catch (CaptureDamagedException e) {
             error = capture + ": damaged at byte " + e.byteOffset() + " after " + e.framesRead() + " frames: "
                     + e.getMessage();
         } catch (IOException e) {
-            error = capture + ": read error after " + counter.frames + " frames: " + e.getMessage();
+            error = capture + ": read error after " + frames + " frames: " + e.getMessage();
         } finally {
-            d.end(counter.maxTs);
+            if (src != null) {
+                try {
+                    src.close();
+                } catch (IOException e) {
+                    error = error != null ? error : capture + ": " + e.getMessage();
+                }
+            }
+            d.end(maxTs);
             for (Thread t : threads) {
                 t.join();
             }
         }
-        DecodeStats stats = decoder.stats();
         report.complete(new RunSummary.CaptureReport(capture, stats.frames(), stats.tcpSegments(), 0, 0,
                 skipped(stats), error));
         return error;

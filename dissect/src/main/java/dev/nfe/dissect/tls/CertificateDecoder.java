@@ -200,6 +200,17 @@ final class CertificateDecoder {
      * STREET, DC, UID), Bouncy Castle's display name for other well-known types (e.g. E,
      * SERIALNUMBER), else the dotted OID; values escaped by {@link IETFUtils#valueToString}.
      */
+    /** See {@link TlsContext#warmUp()}: touches the classes a first decode would initialise. */
+    static void warmUp() {
+        Object[] touch = {BCStyle.INSTANCE, X500Name.class, Certificate.class, Extension.subjectAlternativeName,
+                SECNamedCurves.getName(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1),
+                org.bouncycastle.asn1.x509.X509ObjectIdentifiers.id_ce, org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption,
+                ECNamedCurveTable.getName(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp384r1)};
+        if (touch.length == 0) {
+            throw new IllegalStateException("unreachable");
+        }
+    }
+
     private static String name(X500Name name) {
         RDN[] rdns = name.getRDNs();
         StringBuilder sb = new StringBuilder(64);

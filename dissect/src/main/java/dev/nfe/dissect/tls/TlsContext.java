@@ -23,6 +23,17 @@ public final class TlsContext {
         this.certificates = new CertificateCache(certificateCacheEntries);
     }
 
+    /**
+     * Initialises the Bouncy Castle classes certificate decoding needs (object identifier tables,
+     * name styles, named curves). Their static initialisers cost tens of milliseconds on first
+     * use; a driver may call this on a spare thread while it opens its input, so the first
+     * Certificate message does not pay for it on the critical path. Safe to call any number of
+     * times, from any thread; it decodes nothing.
+     */
+    public static void warmUp() {
+        CertificateDecoder.warmUp();
+    }
+
     public TlsLimits limits() {
         return limits;
     }

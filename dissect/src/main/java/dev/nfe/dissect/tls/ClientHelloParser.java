@@ -82,62 +82,36 @@ final class ClientHelloParser {
                 issues);
 
         List<Integer> types = new ArrayList<>();
-        String sni = null;
+        Found f = new Found();
+        Extensions.walk(c, cap, types, issues, (type, n, data) -> {
+            switch (type) {
+                case Extensions.SERVER_NAME -> {
+                    if (f.sni == null) {
+                        f.sni = Extensions.serverName(data, issues);
+                    }
+                }
+                case Extensions.ALPN -> f.alpn = Extensions.alpn(data, cap, issues);
+                case Extensions.SUPPORTED_VERSIONS -> f.versions = Extensions.intVector(data, 1, 2, cap, lists, issues);
+                case Extensions.SUPPORTED_GROUPS -> f.groups = Extensions.intVector(data, 2, 2, cap, lists, issues);
+                case Extensions.EC_POINT_FORMATS -> f.pointFormats = Extensions.intVector(data, 1, 1, cap, lists, issues);
+                case Extensions.SIGNATURE_ALGORITHMS -> f.sigAlgs = Extensions.intVector(data, 2, 2, cap, lists, issues);
+                default -> {
+                    // kept by type only; unknown types are skipped as RFC 8446 section 4.2 requires
+                }
+            }
+        });
+        return new ClientHello(false, recordVersion, version, suites, compression, sessionIdLength, -1,
+                lists.intern(types), f.sni, f.alpn, f.versions, f.groups, f.pointFormats, f.sigAlgs, len, 1, 1);
+    }
+
+    /** What the extensions of a ClientHello said. */
+    private static final class Found {
+        String sni;
         List<String> alpn = List.of();
         List<Integer> versions = List.of();
         List<Integer> groups = List.of();
         List<Integer> pointFormats = List.of();
         List<Integer> sigAlgs = List.of();
-        if (c.remaining() == 1) {
-            issues.anomaly("trailing_bytes");
-        } else if (c.has(2)) {
-            int extensionsLength = c.u16();
-            if (!c.has(extensionsLength)) {
-                // the fixed part was good: keep the hello, read what the message holds
-                issues.anomaly("malformed_extensions");
-                extensionsLength = c.remaining();
-            }
-            Cursor block = c.sub(extensionsLength);
-            while (block.remaining() > 0) {
-                if (!block.has(4)) {
-                    issues.anomaly("malformed_extensions");
-                    break;
-                }
-                int type = block.u16();
-                int n = block.u16();
-                if (!block.has(n)) {
-                    issues.anomaly("malformed_extensions");
-                    break;
-                }
-                Cursor data = block.sub(n);
-                if (types.size() < cap) {
-                    types.add(type);
-                } else {
-                    issues.anomaly("list_capped");
-                }
-                switch (type) {
-                    case Extensions.SERVER_NAME -> {
-                        if (sni == null) {
-                            sni = Extensions.serverName(data, issues);
-                        }
-                    }
-                    case Extensions.ALPN -> alpn = Extensions.alpn(data, cap, issues);
-                    case Extensions.SUPPORTED_VERSIONS -> versions = Extensions.intVector(data, 1, 2, cap, lists, issues);
-                    case Extensions.SUPPORTED_GROUPS -> groups = Extensions.intVector(data, 2, 2, cap, lists, issues);
-                    case Extensions.EC_POINT_FORMATS -> pointFormats = Extensions.intVector(data, 1, 1, cap, lists, issues);
-                    case Extensions.SIGNATURE_ALGORITHMS -> sigAlgs = Extensions.intVector(data, 2, 2, cap, lists, issues);
-                    default -> {
-                        // kept by type only; unknown types are skipped as RFC 8446 section 4.2 requires
-                    }
-                }
-            }
-            if (c.remaining() > 0) {
-                issues.anomaly("trailing_bytes");
-            }
-        }
-        return new ClientHello(false, recordVersion, version, suites, compression, sessionIdLength, -1,
-                lists.intern(types), sni,
-                alpn, versions, groups, pointFormats, sigAlgs, len, 1, 1);
     }
 
     /** True when the hello offers TLS 1.3 (or a draft / experiment of it) in supported_versions. */

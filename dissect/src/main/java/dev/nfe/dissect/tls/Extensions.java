@@ -119,6 +119,61 @@ final class Extensions {
         return out;
     }
 
+    /** Receives each extension of a hello: its type, its body length and a cursor over the body. */
+    @FunctionalInterface
+    interface Visitor {
+        void extension(int type, int length, Cursor data);
+    }
+
+    /**
+     * Walks the extensions that may end a ClientHello or ServerHello (RFC 8446 section 4.2):
+     * <pre>
+     *   Extension extensions&lt;0..2^16-1&gt;;   struct { ExtensionType extension_type; opaque extension_data&lt;0..2^16-1&gt;; }
+     * </pre>
+     * Collects every type in order into {@code types} (up to {@code cap}) and hands each body to
+     * {@code visitor}. A block that does not add up is anomaly {@code malformed_extensions}: the
+     * extensions before the error are kept (the hello's fixed part was good). A hello may also
+     * end without extensions (SSLv3, early TLS); a lone byte after the fixed part, or bytes after
+     * the block, are anomaly {@code trailing_bytes}.
+     */
+    static void walk(Cursor c, int cap, List<Integer> types, Issues issues, Visitor visitor) {
+        if (c.remaining() == 1) {
+            issues.anomaly("trailing_bytes");
+            return;
+        }
+        if (!c.has(2)) {
+            return;
+        }
+        int extensionsLength = c.u16();
+        if (!c.has(extensionsLength)) {
+            issues.anomaly("malformed_extensions");
+            extensionsLength = c.remaining();
+        }
+        Cursor block = c.sub(extensionsLength);
+        while (block.remaining() > 0) {
+            if (!block.has(4)) {
+                issues.anomaly("malformed_extensions");
+                break;
+            }
+            int type = block.u16();
+            int n = block.u16();
+            if (!block.has(n)) {
+                issues.anomaly("malformed_extensions");
+                break;
+            }
+            Cursor data = block.sub(n);
+            if (types.size() < cap) {
+                types.add(type);
+            } else {
+                issues.anomaly("list_capped");
+            }
+            visitor.extension(type, n, data);
+        }
+        if (c.remaining() > 0) {
+            issues.anomaly("trailing_bytes");
+        }
+    }
+
     /** As {@link #intVector(Cursor, int, int, int, Issues)}, sharing the list through {@code lists}. */
     static List<Integer> intVector(Cursor c, int lengthBytes, int width, int cap, IntListInterner lists,
             Issues issues) {

@@ -71,61 +71,30 @@ final class ServerHelloParser {
             compression = c.u8();
         }
         List<Integer> types = new ArrayList<>();
-        int selected = version;
-        String alpn = null;
-        if (c.remaining() == 1) {
-            issues.anomaly("trailing_bytes");
-        } else if (c.has(2)) {
-            int extensionsLength = c.u16();
-            if (!c.has(extensionsLength)) {
-                // the fixed part was good: keep the hello, read what the message holds
-                issues.anomaly("malformed_extensions");
-                extensionsLength = c.remaining();
-            }
-            Cursor block = c.sub(extensionsLength);
-            boolean versionSeen = false;
-            while (block.remaining() > 0) {
-                if (!block.has(4)) {
-                    issues.anomaly("malformed_extensions");
-                    break;
+        int[] selected = {version, 0}; // [selected_version, seen]
+        String[] alpn = {null};
+        Extensions.walk(c, cap, types, issues, (type, n, data) -> {
+            if (type == Extensions.SUPPORTED_VERSIONS && selected[1] == 0) {
+                // RFC 8446 section 4.2.1: struct { ProtocolVersion selected_version; } in a ServerHello
+                if (n >= 2) {
+                    selected[0] = data.u16();
+                    selected[1] = 1;
                 }
-                int type = block.u16();
-                int n = block.u16();
-                if (!block.has(n)) {
-                    issues.anomaly("malformed_extensions");
-                    break;
+                if (n != 2) {
+                    issues.anomaly("malformed_extension");
                 }
-                Cursor data = block.sub(n);
-                if (types.size() < cap) {
-                    types.add(type);
-                } else {
-                    issues.anomaly("list_capped");
+            } else if (type == Extensions.ALPN && alpn[0] == null) {
+                List<String> names = Extensions.alpn(data, cap, issues);
+                if (!names.isEmpty()) {
+                    alpn[0] = names.get(0);
                 }
-                if (type == Extensions.SUPPORTED_VERSIONS && !versionSeen) {
-                    // RFC 8446 section 4.2.1: struct { ProtocolVersion selected_version; } in a ServerHello
-                    if (n >= 2) {
-                        selected = data.u16();
-                        versionSeen = true;
-                    }
-                    if (n != 2) {
-                        issues.anomaly("malformed_extension");
-                    }
-                } else if (type == Extensions.ALPN && alpn == null) {
-                    List<String> names = Extensions.alpn(data, cap, issues);
-                    if (!names.isEmpty()) {
-                        alpn = names.get(0);
-                    }
-                    if (names.size() > 1) {
-                        issues.anomaly("malformed_extension");
-                    }
+                if (names.size() > 1) {
+                    issues.anomaly("malformed_extension");
                 }
             }
-            if (c.remaining() > 0) {
-                issues.anomaly("trailing_bytes");
-            }
-        }
-        return new ServerHello(false, recordVersion, version, selected, cipher, compression, lists.intern(types), alpn,
-                hrr);
+        });
+        return new ServerHello(false, recordVersion, version, selected[0], cipher, compression, lists.intern(types),
+                alpn[0], hrr);
     }
 
     private static byte[] hex(String s) {

@@ -154,7 +154,10 @@ final class BenchCommand extends Command {
             }
         });
         boolean dissect = stage == Stage.DISSECT || stage == Stage.RENDER;
-        SegmentDecoder decoder = new SegmentDecoder(dissect ? dissector::segment : s -> { });
+        FrameSource src = CaptureFiles.open(file);
+        // as replay does: payloads are views of the reader's (never rewritten) buffers
+        SegmentDecoder decoder = new SegmentDecoder(dissect ? dissector::segment : s -> { },
+                SegmentDecoder.DEFAULT_MAX_TUNNEL_DEPTH, new dev.nfe.capture.decode.DecodeStats(), src.stableBuffers());
         long[] frames = {0};
         long[] lastTs = {0};
         FrameSink sink = stage == Stage.READ
@@ -164,7 +167,7 @@ final class BenchCommand extends Command {
                     lastTs[0] = Math.max(lastTs[0], ts);
                     decoder.frame(n, ts, lt, buf, off, cap, orig);
                 };
-        try (FrameSource src = CaptureFiles.open(file)) {
+        try (src) {
             while (src.next(sink)) {
                 if (dissect && (frames[0] & 16_383) == 0) {
                     dissector.advanceTo(lastTs[0]);

@@ -45,6 +45,7 @@ public final class Dissector {
     private long expiredIdle;
     private long evicted;
     private long portReuse;
+    private long timelinesCapped;
 
     public Dissector(DissectorConfig config, DissectorOutput out) {
         this.config = config;
@@ -144,7 +145,7 @@ public final class Dissector {
 
     public DissectorStats stats() {
         return new DissectorStats(segments, connections, sessions, findingCount, flows.size(), expiredIdle, evicted,
-                portReuse, pendingBudget.refusals(), 0);
+                portReuse, pendingBudget.refusals(), timelinesCapped);
     }
 
     private void evictOldest() {
@@ -164,6 +165,9 @@ public final class Dissector {
     }
 
     private void emit(Connection c, long endTs) {
+        if (c.timelineCapped()) {
+            timelinesCapped++;
+        }
         SessionAssembler.Assembled a = assembler.assemble(c, endTs);
         if (a == null) {
             return;

@@ -204,6 +204,11 @@ public final class Connection {
         }
     }
 
+    /** True when this connection had more turning points than were kept. */
+    public boolean timelineCapped() {
+        return logCapped;
+    }
+
     /** The flow table was full and this, the least recently active connection, had to go. */
     public void flowTableFull() {
         anomaly("evicted_flow_table_full");

@@ -145,13 +145,7 @@ public final class FindingFactory {
         if (h.sslv2Format()) {
             sb.append("SSLv2-format hello offering ").append(VersionNames.display(h.handshakeVersion()));
         } else {
-            int max = h.handshakeVersion();
-            for (int sv : h.supportedVersions()) {
-                if (!dev.nfe.dissect.tls.Grease.is(sv) && sv > max && sv <= 0x0304) {
-                    max = sv;
-                }
-            }
-            sb.append(VersionNames.display(max)).append(" hello");
+            sb.append(VersionNames.display(h.highestOfferedVersion())).append(" hello");
         }
         sb.append(", ").append(h.cipherSuites().size()).append(" ciphers");
         sb.append(h.sni() != null ? ", SNI " + h.sni() : ", no SNI");

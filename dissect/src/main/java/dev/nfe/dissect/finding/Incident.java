@@ -54,4 +54,11 @@ public record Incident(
         captures = List.copyOf(captures);
         sampleFindingIds = List.copyOf(sampleFindingIds);
     }
+
+    /** The same incident with its one-paragraph summary (written from the other fields). */
+    public Incident withSummary(String text) {
+        return new Incident(incidentId, kind, severity, server, firstTsNanos, lastTsNanos, count, distinctClients,
+                clientsCapped, sampleClients, helloFormats, snis, rstBy, medianAfterHelloMicros, rstTtlMatches,
+                rstTtlMismatches, rstSource, captures, sampleFindingIds, text);
+    }
 }

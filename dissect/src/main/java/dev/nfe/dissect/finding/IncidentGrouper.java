@@ -5,12 +5,10 @@ import dev.nfe.capture.IpAddress;
 import dev.nfe.dissect.classify.VersionNames;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Outcome;
-import dev.nfe.dissect.report.Role;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.dissect.report.Severity;
 import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.Grease;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -214,15 +212,10 @@ public final class IncidentGrouper {
             snis.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
                     .thenComparing(Map.Entry.comparingByKey())).limit(10)
                     .forEach(e -> topSnis.put(e.getKey(), e.getValue()));
-            Incident partial = new Incident(id(), key.kind(), severity, key.server(), firstTs, lastTs, count,
+            Incident facts = new Incident(id(), key.kind(), severity, key.server(), firstTs, lastTs, count,
                     clients.size(), clientsCapped, sampleClients, formats, topSnis, rstBy, median, ttlMatch,
                     ttlMismatch, source, captures, findingIds, "");
-            return new Incident(partial.incidentId(), partial.kind(), partial.severity(), partial.server(),
-                    partial.firstTsNanos(), partial.lastTsNanos(), partial.count(), partial.distinctClients(),
-                    partial.clientsCapped(), partial.sampleClients(), partial.helloFormats(), partial.snis(),
-                    partial.rstBy(), partial.medianAfterHelloMicros(), partial.rstTtlMatches(),
-                    partial.rstTtlMismatches(), partial.rstSource(), partial.captures(), partial.sampleFindingIds(),
-                    IncidentSummary.of(partial));
+            return facts.withSummary(IncidentSummary.of(facts));
         }
 
         private String id() {
@@ -246,13 +239,7 @@ public final class IncidentGrouper {
             return h.handshakeVersion() == 0x0301 ? "SSLv2-format TLS 1.0"
                     : "SSLv2-format " + VersionNames.display(h.handshakeVersion());
         }
-        int max = h.handshakeVersion();
-        for (int v : h.supportedVersions()) {
-            if (!Grease.is(v) && v > max && v <= 0x0304) {
-                max = v;
-            }
-        }
-        return VersionNames.display(max);
+        return VersionNames.display(h.highestOfferedVersion());
     }
 
     static String clock(long nanos) {
@@ -268,9 +255,5 @@ public final class IncidentGrouper {
             return "at " + a + " UTC";
         }
         return "between " + a + " and " + (a.regionMatches(0, b, 0, 11) ? b.substring(11) : b) + " UTC";
-    }
-
-    static Role roleOf(String wire) {
-        return "client".equals(wire) ? Role.CLIENT : Role.SERVER;
     }
 }

@@ -64,6 +64,21 @@ public record ClientHello(
                 || Grease.any(supportedGroups) || Grease.any(signatureAlgorithms);
     }
 
+    /**
+     * The highest final TLS version this hello offers: the largest non-GREASE supported_versions
+     * value up to TLS 1.3 (0x0304), else legacy_version. For people ("a TLS 1.3 hello"); drafts
+     * and experiments do not count.
+     */
+    public int highestOfferedVersion() {
+        int max = handshakeVersion;
+        for (int v : supportedVersions) {
+            if (!Grease.is(v) && v > max && v <= 0x0304) {
+                max = v;
+            }
+        }
+        return max;
+    }
+
     /** Same hello with the transport facts (records, segments) filled in by the stream decoder. */
     public ClientHello withTransport(int recordCount, int segmentCount) {
         return new ClientHello(sslv2Format, recordVersion, handshakeVersion, cipherSuites, compressionMethods,

@@ -69,10 +69,6 @@ final class JsonWriter {
         return Arrays.copyOf(buf, len);
     }
 
-    String asString() {
-        return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     JsonWriter beginObject() {
         beforeValue();
         put('{');

@@ -27,15 +27,4 @@ public final class Timestamps {
     public static String human(long epochNanos) {
         return HUMAN.format(instant(epochNanos));
     }
-
-    /** Parses an ISO-8601 instant (or a date-time without zone, taken as UTC) into epoch nanos. */
-    public static long parse(String text) {
-        Instant i;
-        try {
-            i = Instant.parse(text);
-        } catch (java.time.format.DateTimeParseException e) {
-            i = java.time.LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
-        }
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-    }
 }

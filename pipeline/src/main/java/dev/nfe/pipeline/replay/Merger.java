@@ -127,6 +127,7 @@ final class Merger implements Runnable {
         summary.count("flows_evicted_table_full", stats.evictedFlowTableFull());
         summary.count("port_reuse", stats.portReuse());
         summary.count("reassembly_budget_refusals", stats.pendingBudgetRefusals());
+        summary.count("timelines_capped", stats.eventLogCapped());
     }
 
     private Chunk take(BlockingQueue<Chunk> q) throws InterruptedException {

@@ -24,7 +24,6 @@ final class Shard implements Runnable, DissectorOutput {
     final BlockingQueue<Chunk> out;
     private List<Emitted> pending = new ArrayList<>();
     private long emitFrame;
-    private SessionRecord lastSession;
     private long internalErrors;
     private String firstError;
 
@@ -96,7 +95,6 @@ final class Shard implements Runnable, DissectorOutput {
 
     @Override
     public void session(SessionRecord s) {
-        lastSession = s;
         int off = 0;
         int len = 0;
         if (renderer != null && renderSessions) {
@@ -116,7 +114,7 @@ final class Shard implements Runnable, DissectorOutput {
             off = renderer.appendFinding(f);
             len = renderer.runLength() - off;
         }
-        pending.set(pending.size() - 1, new Emitted(last.emitFrame(), last.firstFrame(), lastSession, f, null,
+        pending.set(pending.size() - 1, new Emitted(last.emitFrame(), last.firstFrame(), last.session(), f, null,
                 last.sessionOff(), last.sessionLen(), off, len));
     }
 }

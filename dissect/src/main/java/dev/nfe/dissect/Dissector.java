@@ -63,6 +63,15 @@ public final class Dissector {
 
     /** Feeds one segment. Segments of a flow must come in capture order. */
     public void segment(TcpSegment s) {
+        segment(s, 0);
+    }
+
+    /**
+     * Feeds one segment that sits at {@code position} of the driver's input (a log offset, say;
+     * never decreasing). The dissector remembers where each open flow started, so a driver that
+     * checkpoints can resume from {@link #oldestOpenPosition} and rebuild every open flow.
+     */
+    public void segment(TcpSegment s, long position) {
         segments++;
         long ts = s.timestampNanos();
         FlowKey key = FlowKey.of(s);
@@ -85,7 +94,7 @@ public final class Dissector {
             if (flows.size() >= config.maxFlows()) {
                 evictOldest();
             }
-            c = new Connection(s, ctx);
+            c = new Connection(s, ctx, position);
             flows.put(key, c);
             connections++;
         }
@@ -137,6 +146,23 @@ public final class Dissector {
         List<Connection> rest = new ArrayList<>(flows.values());
         flows.clear();
         emitInOrder(rest, now);
+    }
+
+    /**
+     * The smallest position at which a still-open flow started, or {@code fallback} when no flow
+     * is open: input before it is no longer needed. A scan, meant for checkpoints, not per segment.
+     */
+    public long oldestOpenPosition(long fallback) {
+        long oldest = fallback;
+        for (Connection c : flows.values()) {
+            oldest = Math.min(oldest, c.startPosition());
+        }
+        return oldest;
+    }
+
+    /** Whether the flow this segment belongs to is open (without touching its recency). */
+    public boolean hasOpenFlow(TcpSegment s) {
+        return flows.containsKey(FlowKey.of(s));
     }
 
     public int openFlows() {

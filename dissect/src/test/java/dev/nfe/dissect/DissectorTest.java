@@ -144,4 +144,36 @@ class DissectorTest {
         assertEquals(Outcome.NO_SERVER_RESPONSE, emitted.get(0).outcome());
         assertEquals(0, d.openFlows());
     }
+
+    @Test
+    void theOldestOpenPositionIsWhereTheOldestOpenFlowStarted() throws Exception {
+        List<TcpSegment> all = sample();
+        List<TcpSegment> a = connection(all, "[::1]:6444", 0);
+        List<TcpSegment> b = connection(all, "127.0.0.10:443", 1);
+        Dissector d = new Dissector(DissectorConfig.defaults("pos"), new DissectorOutput() {
+            @Override
+            public void session(SessionRecord s) {
+            }
+
+            @Override
+            public void finding(Finding f) {
+            }
+        });
+        assertEquals(77, d.oldestOpenPosition(77), "nothing open: the fallback");
+        assertTrue(!d.hasOpenFlow(a.get(0)));
+        d.segment(a.get(0), 10);
+        d.segment(b.get(0), 20);
+        d.segment(a.get(1), 30);
+        assertTrue(d.hasOpenFlow(a.get(1)) && d.hasOpenFlow(b.get(0)));
+        assertEquals(10, d.oldestOpenPosition(99), "a started at 10; later segments do not move it");
+        for (TcpSegment s : a.subList(2, a.size())) {
+            d.segment(s, 40);
+        }
+        long aEnd = a.get(a.size() - 1).timestampNanos();
+        d.advanceTo(aEnd + 10 * SECOND);
+        assertEquals(1, d.openFlows(), "a closed and lingered out; b (a lone SYN) is still open");
+        assertEquals(20, d.oldestOpenPosition(99), "now b's start is the oldest needed");
+        d.advanceTo(aEnd + 400 * SECOND);
+        assertEquals(99, d.oldestOpenPosition(99), "b idled out");
+    }
 }

@@ -48,9 +48,12 @@ public final class Connection {
     /** The receiver of the first segment: the other endpoint, even if it never sends. */
     private final Endpoint firstReceiver;
     private long synIsn;
+    /** Where the driver's input held the first segment (a Kafka offset, say); see Dissector. */
+    private final long startPosition;
 
-    public Connection(TcpSegment first, ConnectionContext ctx) {
+    public Connection(TcpSegment first, ConnectionContext ctx, long startPosition) {
         this.ctx = ctx;
+        this.startPosition = startPosition;
         this.dirs[0] = new Direction(0, first.src(), this, ctx);
         this.firstReceiver = first.dst();
         this.firstFrame = first.frame();
@@ -126,6 +129,10 @@ public final class Connection {
 
     public long lastTs() {
         return lastTs;
+    }
+
+    public long startPosition() {
+        return startPosition;
     }
 
     public long firstFrame() {

@@ -2,12 +2,7 @@ package dev.nfe.testsuite;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,29 +27,12 @@ class LoopbackLabelsTest {
 
     @Test
     void largeCaptureOutcomesAreAllRight() throws Exception {
-        Path dir = Path.of("target/loopback-large").toAbsolutePath();
-        Files.createDirectories(dir);
-        Path src = Nfe.shared().resolve("captures/loopback-large");
-        Path pcap = dir.resolve("capture.pcap");
-        if (!Files.exists(pcap) || Files.size(pcap) == 0) {
-            unxz(src.resolve("capture.pcap.xz"), pcap);
-        }
-        Files.copy(src.resolve("labels.tsv.gz"), dir.resolve("labels.tsv.gz"), StandardCopyOption.REPLACE_EXISTING);
+        Path dir = LargeCapture.dir();
         ScoreCorpus.Score s = ScoreCorpus.run(List.of(dir.toString()));
         System.out.println(s.report());
         assertEquals(30_000, s.total("connection found"));
         assertEquals(s.total("connection found"), s.agree("connection found"));
         assertEquals(s.total("outcome"), s.agree("outcome"), s.report());
         ScoreCorpus.assertOnlyKnownLabelQuirks(s);
-    }
-
-    private static void unxz(Path xz, Path out) throws IOException, InterruptedException {
-        Path part = out.resolveSibling(out.getFileName() + ".part");
-        Process p = new ProcessBuilder("xz", "-dc", xz.toString()).redirectOutput(part.toFile()).start();
-        try (InputStream err = p.getErrorStream(); OutputStream ignored = OutputStream.nullOutputStream()) {
-            err.transferTo(ignored);
-        }
-        assertEquals(0, p.waitFor(), "xz -dc " + xz);
-        Files.move(part, out, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
  * damaged. Never a stack trace for a user.
  */
 public final class Nfe {
-    private static final List<Command> COMMANDS = List.of(new ReplayCommand(), new BenchCommand());
+    private static final List<Command> COMMANDS = List.of(new ReplayCommand(), new AgentCommand(), new DissectCommand(),
+            new FindingsCommand(), new BenchCommand());
 
     private Nfe() {
     }

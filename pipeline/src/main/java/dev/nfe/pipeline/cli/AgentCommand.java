@@ -1,0 +1,129 @@
+package dev.nfe.pipeline.cli;
+
+import dev.nfe.capture.file.CaptureFiles;
+import dev.nfe.capture.pcap4j.LibpcapFileSource;
+import dev.nfe.pipeline.kafka.KafkaSettings;
+import dev.nfe.pipeline.kafka.KafkaSetupException;
+import dev.nfe.pipeline.kafka.TopicSetup;
+import dev.nfe.pipeline.kafka.agent.AgentOptions;
+import dev.nfe.pipeline.kafka.agent.AgentReport;
+import dev.nfe.pipeline.kafka.agent.KafkaAgent;
+import dev.nfe.pipeline.replay.CaptureOpener;
+import dev.nfe.pipeline.replay.ReplayEngine;
+import dev.nfe.pipeline.replay.ReplayOptions;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code nfe agent --read FILE... --kafka HOST:PORT}: publishes capture files' segments to Kafka. */
+final class AgentCommand extends Command {
+
+    @Override
+    String name() {
+        return "agent";
+    }
+
+    @Override
+    String summary() {
+        return "publish the TCP segments of capture files to Kafka for the dissectors";
+    }
+
+    @Override
+    String operands() {
+        return "--read FILE... --kafka HOST:PORT";
+    }
+
+    @Override
+    String footer() {
+        return "\nExit status: 0 ok, 2 bad usage or an input is not a capture (nothing is published), "
+                + "3 a capture is damaged (what came before the damage is published), 4 Kafka refused records.";
+    }
+
+    @Override
+    Options options() {
+        return KafkaOptions.add(new Options()
+                .addOption(Option.builder().longOpt("read").hasArgs().argName("FILE...")
+                        .desc("capture files (pcap/pcapng) to publish, in this order").get())
+                .addOption(Option.builder().longOpt("agent-id").hasArg().argName("ID")
+                        .desc("this agent's name on every record (default: the host name)").get())
+                .addOption(Option.builder().longOpt("payload-budget").hasArg().argName("BYTES|unlimited")
+                        .desc("payload bytes per direction of a flow that leave the host; after that only header"
+                                + " facts (flags, seq/ack, length, TTL) are sent (default 65536: any handshake)").get())
+                .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
+                        .desc("partitions of the segments topic if the agent creates it (default 6)").get())
+                .addOption(Option.builder().longOpt("reader").hasArg().argName("plain|libpcap")
+                        .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get()));
+    }
+
+    @Override
+    int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        List<String> files = new ArrayList<>();
+        if (cl.getOptionValues("read") != null) {
+            files.addAll(List.of(cl.getOptionValues("read")));
+        }
+        files.addAll(cl.getArgList());
+        if (files.isEmpty()) {
+            throw new UsageException("no capture file given (--read FILE...)");
+        }
+        KafkaSettings settings = KafkaOptions.settings(cl);
+        String reader = choice(cl, "reader", "plain", "plain", "libpcap");
+        CaptureOpener opener = reader.equals("libpcap") ? LibpcapFileSource::open : CaptureFiles::open;
+        AgentOptions options = new AgentOptions(cl.getOptionValue("agent-id", hostName()), budget(cl),
+                AgentOptions.DEFAULT_BUDGET_FLOWS, 16_384, intOption(cl, "partitions", 6, 1), opener);
+
+        // the same up-front check as replay: a typo must not publish half a run
+        ReplayEngine checker = new ReplayEngine(new ReplayOptions(1, 1, 1, 1,
+                dev.nfe.dissect.DissectorConfig.defaults(""), opener, 1, 1), (c, p, s, f) -> { });
+        List<String> problems = checker.validate(files);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("nfe: " + p));
+            return 2;
+        }
+        try {
+            TopicSetup.ensure(settings, options.segmentPartitions());
+        } catch (KafkaSetupException e) {
+            err.println("nfe: " + e.getMessage());
+            return 4;
+        }
+        AgentReport r = new KafkaAgent(settings, options).run(files);
+        err.printf(Locale.ROOT, "nfe agent: %,d frames, %,d segments, %,d published to %s; payload budget kept %,d bytes"
+                        + " of %,d segments on the host%n", r.frames(), r.segments(), r.published(),
+                settings.topics().segments(), r.payloadBytesCut(), r.segmentsCut());
+        r.errors().forEach(e -> err.println("nfe: " + e));
+        return r.exitCode();
+    }
+
+    private static long budget(CommandLine cl) throws UsageException {
+        String v = cl.getOptionValue("payload-budget");
+        if (v == null) {
+            return AgentOptions.DEFAULT_PAYLOAD_BUDGET;
+        }
+        if (v.equalsIgnoreCase("unlimited")) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) {
+                throw new UsageException("--payload-budget must be 0 or more, not " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--payload-budget needs a number of bytes or 'unlimited', not '" + v + "'");
+        }
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            String h = System.getenv("HOSTNAME");
+            return h == null || h.isBlank() ? "agent" : h;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.nfe.pipeline.cli;
+
+import dev.nfe.dissect.DissectorConfig;
+import dev.nfe.pipeline.kafka.KafkaSettings;
+import dev.nfe.pipeline.kafka.KafkaSetupException;
+import dev.nfe.pipeline.kafka.TopicSetup;
+import dev.nfe.pipeline.kafka.dissect.DissectOptions;
+import dev.nfe.pipeline.kafka.dissect.KafkaDissector;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code nfe dissect --kafka HOST:PORT}: a member of the dissector group, until SIGTERM/SIGINT. */
+final class DissectCommand extends Command {
+
+    @Override
+    String name() {
+        return "dissect";
+    }
+
+    @Override
+    String summary() {
+        return "consume segments from Kafka, write sessions and findings back (exactly once)";
+    }
+
+    @Override
+    String operands() {
+        return "--kafka HOST:PORT";
+    }
+
+    @Override
+    String footer() {
+        return "\nRuns until SIGTERM or SIGINT, then commits what it has and exits 0. Exit status 4 when the"
+                + " cluster cannot be used or another instance took over this instance's id.";
+    }
+
+    @Override
+    Options options() {
+        return KafkaOptions.add(new Options()
+                .addOption(Option.builder().longOpt("group").hasArg().argName("G")
+                        .desc("consumer group; instances in one group share the partitions (default nfe-dissect)").get())
+                .addOption(Option.builder().longOpt("instance-id").hasArg().argName("ID")
+                        .desc("this instance's stable id in the group, unique per running instance"
+                                + " (default: the host name)").get())
+                .addOption(Option.builder().longOpt("commit-interval").hasArg().argName("MS")
+                        .desc("how often results and offsets are committed (default 1000)").get())
+                .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
+                        .desc("partitions of the segments topic if it has to be created (default 6)").get())
+                .addOption(Option.builder().longOpt("max-flows").hasArg().argName("N")
+                        .desc("open connections kept per agent input and partition (default 262144)").get()));
+    }
+
+    @Override
+    int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        KafkaSettings settings = KafkaOptions.settings(cl);
+        DissectOptions options = new DissectOptions(cl.getOptionValue("group", "nfe-dissect"),
+                cl.getOptionValue("instance-id", AgentCommand.hostName()), intOption(cl, "commit-interval", 1000, 10),
+                DissectorConfig.defaults("").withMaxFlows(intOption(cl, "max-flows", 262_144, 1)));
+        try {
+            TopicSetup.ensure(settings, intOption(cl, "partitions", 6, 1));
+        } catch (KafkaSetupException e) {
+            err.println("nfe: " + e.getMessage());
+            return 4;
+        }
+        KafkaDissector dissector = new KafkaDissector(settings, options);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // SIGTERM/SIGINT: let the loop commit its transaction before the JVM goes
+            dissector.stop();
+            try {
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "nfe-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return dissector.run();
+        } finally {
+            done.countDown();
+        }
+    }
+}

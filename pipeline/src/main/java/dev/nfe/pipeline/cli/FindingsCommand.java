@@ -1,0 +1,210 @@
+package dev.nfe.pipeline.cli;
+
+import dev.nfe.capture.Endpoint;
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.report.Outcome;
+import dev.nfe.pipeline.kafka.KafkaSettings;
+import dev.nfe.pipeline.kafka.findings.FindingFilter;
+import dev.nfe.pipeline.kafka.findings.FindingsReader;
+import dev.nfe.pipeline.output.JsonLinesSink;
+import dev.nfe.pipeline.output.ResultSink;
+import dev.nfe.pipeline.output.RunSummary;
+import dev.nfe.pipeline.output.TextSink;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code nfe findings --kafka HOST:PORT}: prints the findings the dissectors committed. */
+final class FindingsCommand extends Command {
+
+    @Override
+    String name() {
+        return "findings";
+    }
+
+    @Override
+    String summary() {
+        return "print findings from Kafka (committed results only), the way replay prints them";
+    }
+
+    @Override
+    String operands() {
+        return "--kafka HOST:PORT";
+    }
+
+    @Override
+    String footer() {
+        return "\nWithout --follow, stops at the end of the topic as it was at the start. Exit status 0 ok,"
+                + " 2 bad usage, 4 the cluster or topic cannot be read.";
+    }
+
+    @Override
+    Options options() {
+        return KafkaOptions.add(new Options()
+                .addOption(null, "follow", false, "keep printing new findings until interrupted")
+                .addOption(Option.builder().longOpt("format").hasArg().argName("text|jsonl")
+                        .desc("text (for people, default) or jsonl (the JSON-lines finding records)").get())
+                .addOption(Option.builder().longOpt("since").hasArg().argName("TIME")
+                        .desc("only failures at or after TIME: ISO-8601 (2026-11-21T10:00:00Z) or an age"
+                                + " (90s, 15m, 2h, 7d)").get())
+                .addOption(Option.builder().longOpt("outcome").hasArgs().valueSeparator(',').argName("OUTCOME")
+                        .desc("only these outcomes, e.g. RESET_AFTER_CLIENT_HELLO (repeat or comma-separate)").get())
+                .addOption(Option.builder().longOpt("server").hasArg().argName("HOST:PORT")
+                        .desc("only failures at this server (10.0.0.5:443, [2001:db8::1]:443)").get())
+                .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE")
+                        .desc("write to FILE instead of standard output").get()));
+    }
+
+    @Override
+    int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        KafkaSettings settings = KafkaOptions.settings(cl);
+        String format = choice(cl, "format", "text", "text", "jsonl");
+        FindingFilter filter = new FindingFilter(since(cl.getOptionValue("since")), outcomes(cl), server(cl));
+        boolean follow = cl.hasOption("follow");
+        FindingsReader reader = new FindingsReader(settings);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            reader.stop();
+            try {
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "nfe-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String outFile = cl.getOptionValue("out");
+        try (OutputStream os = outFile != null ? new FileOutputStream(outFile) : new FileOutputStream(FileDescriptor.out);
+             BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16)) {
+            Counts counts = new Counts();
+            ResultSink sink = format.equals("jsonl")
+                    ? new JsonLinesSink(buffered, false)
+                    : new TextSink(new PrintStream(buffered, false, StandardCharsets.UTF_8), false);
+            reader.read(filter, follow, f -> {
+                sink.finding(null, f, null, 0, 0);
+                counts.add(f);
+                if (follow) {
+                    buffered.flush(); // a person is watching
+                }
+            });
+            if (format.equals("text")) {
+                sink.summary(counts.summary());
+                new PrintStream(buffered, false, StandardCharsets.UTF_8)
+                        .println("(" + counts.total + " findings on " + settings.topics().findings()
+                                + "; the table counts findings only, every session is on " + settings.topics().sessions() + ")");
+            }
+            buffered.flush();
+            if (reader.undecodable() > 0) {
+                err.println("nfe: " + reader.undecodable() + " record(s) on " + settings.topics().findings()
+                        + " were not findings and were skipped");
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("nfe: " + e.getMessage());
+            return 4;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            err.println("nfe: cannot read " + settings.topics().findings() + " from " + settings.bootstrap() + ": " + e);
+            return 4;
+        } finally {
+            done.countDown();
+        }
+    }
+
+    static long since(String v) throws UsageException {
+        if (v == null) {
+            return Long.MIN_VALUE;
+        }
+        String t = v.trim();
+        try {
+            if (t.matches("\\d+[smhd]")) {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                Duration d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+                Instant at = Instant.now().minus(d);
+                return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+            }
+            Instant at = Instant.parse(t);
+            return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            throw new UsageException("--since needs an ISO-8601 time (2026-11-21T10:00:00Z) or an age (15m), not '" + v + "'");
+        }
+    }
+
+    private static Set<Outcome> outcomes(CommandLine cl) throws UsageException {
+        String[] vs = cl.getOptionValues("outcome");
+        if (vs == null) {
+            return Set.of();
+        }
+        Set<Outcome> set = EnumSet.noneOf(Outcome.class);
+        for (String v : vs) {
+            try {
+                set.add(Outcome.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--outcome " + v + ": not an outcome (one of " + List.of(Outcome.values()) + ")");
+            }
+        }
+        return set;
+    }
+
+    private static Endpoint server(CommandLine cl) throws UsageException {
+        String v = cl.getOptionValue("server");
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Endpoint.parse(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--server needs HOST:PORT with an IP address, not '" + v + "'");
+        }
+    }
+
+    /** Per-server counts of what was printed, for the closing table. */
+    private static final class Counts {
+        final Map<String, Long> outcomes = new TreeMap<>();
+        final Map<String, Map<String, Long>> servers = new LinkedHashMap<>();
+        long total;
+
+        void add(Finding f) {
+            total++;
+            outcomes.merge(f.kind().name(), 1L, Long::sum);
+            if (servers.size() < 10_000 || servers.containsKey(f.server().toString())) {
+                servers.computeIfAbsent(f.server().toString(), k -> new TreeMap<>()).merge(f.kind().name(), 1L, Long::sum);
+            }
+        }
+
+        RunSummary summary() {
+            Map<String, Map<String, Long>> busiestFirst = new LinkedHashMap<>();
+            servers.entrySet().stream()
+                    .sorted((a, b) -> Long.compare(sum(b.getValue()), sum(a.getValue())))
+                    .forEach(e -> busiestFirst.put(e.getKey(), e.getValue()));
+            return new RunSummary(outcomes, busiestFirst, servers.size() >= 10_000, List.of(), Map.of("findings", total));
+        }
+
+        private static long sum(Map<String, Long> m) {
+            return m.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.nfe.pipeline.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Creates nfe's topics if they are missing (an existing topic is left as it is: its partitions
+ * may have been raised on purpose). Segments are raw material, kept a day; results are kept
+ * longer because people read them after the fact. The replication factor is the broker's
+ * default, so the same code suits a one-node test broker and a real cluster.
+ */
+public final class TopicSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+    private static final long DAY_MS = 24L * 3600 * 1000;
+
+    private TopicSetup() {
+    }
+
+    public static void ensure(KafkaSettings settings, int segmentPartitions) throws KafkaSetupException {
+        Topics t = settings.topics();
+        Properties p = settings.merge(new Properties(), new Properties());
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> wanted = new ArrayList<>();
+            add(wanted, existing, t.segments(), segmentPartitions, DAY_MS, "lz4");
+            add(wanted, existing, t.sessions(), 3, 7 * DAY_MS, "producer");
+            add(wanted, existing, t.findings(), 3, 90 * DAY_MS, "producer");
+            add(wanted, existing, t.agentStats(), 1, 7 * DAY_MS, "producer");
+            add(wanted, existing, t.deadLetters(), 1, 14 * DAY_MS, "producer");
+            if (wanted.isEmpty()) {
+                return;
+            }
+            for (var e : admin.createTopics(wanted).values().entrySet()) {
+                try {
+                    e.getValue().get(60, TimeUnit.SECONDS);
+                    LOG.info("created topic {}", e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex; // another agent creating it at the same moment is fine
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaSetupException("cannot create topics on " + settings.bootstrap() + ": "
+                    + (e.getCause() != null ? e.getCause() : e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("interrupted while creating topics", e);
+        }
+    }
+
+    private static void add(List<NewTopic> wanted, Set<String> existing, String name, int partitions, long retentionMs,
+                            String compression) {
+        if (existing.contains(name)) {
+            return;
+        }
+        wanted.add(new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty())
+                .configs(Map.of("retention.ms", Long.toString(retentionMs), "compression.type", compression)));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.nfe.pipeline.kafka.dissect;
+
+import dev.nfe.dissect.DissectorConfig;
+
+/**
+ * How a dissector instance runs.
+ *
+ * @param group            consumer group: instances in one group share the segments partitions
+ * @param instanceId       this instance's stable name in the group (static membership, and the
+ *                         transactional id, so that a restarted instance fences its previous
+ *                         self at once); unique per running instance
+ * @param commitIntervalMs how often results and offsets are committed (one transaction each):
+ *                         the latency of results against the cost of a commit
+ * @param dissector        limits and timeouts; {@code capture} becomes each input's name
+ */
+public record DissectOptions(String group, String instanceId, long commitIntervalMs, DissectorConfig dissector) {
+    public DissectOptions {
+        if (group == null || group.isBlank() || instanceId == null || instanceId.isBlank() || commitIntervalMs < 1) {
+            throw new IllegalArgumentException("invalid dissect options");
+        }
+    }
+
+    public String transactionalId() {
+        return "nfe-dissect-" + group + "-" + instanceId;
+    }
+}

@@ -1,0 +1,338 @@
+package dev.nfe.pipeline.kafka.dissect;
+
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.report.SessionRecord;
+import dev.nfe.pipeline.kafka.KafkaSettings;
+import dev.nfe.pipeline.kafka.codec.AvroValues;
+import dev.nfe.pipeline.kafka.codec.FindingAvro;
+import dev.nfe.pipeline.kafka.codec.SessionAvro;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * {@code nfe dissect --kafka}: one member of the dissector consumer group. Reads segments,
+ * keeps one {@link PartitionWork} per assigned partition, and writes sessions, findings and dead
+ * letters in Kafka transactions together with the consumed offsets, so that results and
+ * progress are committed together or not at all (exactly once). See {@link PartitionWork} for
+ * how a successor rebuilds open flows without publishing anything twice.
+ *
+ * <p>Single-threaded: the poll loop does everything; {@link #stop} may be called from any thread.
+ */
+public final class KafkaDissector implements ConsumerRebalanceListener {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaDissector.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final long STATS_EVERY_MS = 30_000;
+
+    private final KafkaSettings settings;
+    private final DissectOptions options;
+    private final PartitionCounters counters = new PartitionCounters();
+    private final Map<TopicPartition, PartitionWork> works = new HashMap<>();
+    private final Publisher publisher = new Publisher();
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+    private volatile boolean stopping;
+    private boolean inTransaction;
+    private long transactionStart;
+    private boolean restoreNeeded;
+    private long commits;
+
+    public KafkaDissector(KafkaSettings settings, DissectOptions options) {
+        this.settings = settings;
+        this.options = options;
+    }
+
+    Properties consumerConfig() {
+        Properties defaults = new Properties();
+        defaults.put("max.poll.records", "20000");
+        defaults.put("max.partition.fetch.bytes", Integer.toString(8 << 20));
+        defaults.put("client.id", "nfe-dissect-" + options.instanceId());
+        Properties pinned = new Properties();
+        pinned.put("group.id", options.group());
+        // static membership: a restarted instance takes its partitions back without a rebalance
+        pinned.put("group.instance.id", options.instanceId());
+        pinned.put("enable.auto.commit", "false");
+        pinned.put("auto.offset.reset", "earliest");
+        pinned.put("isolation.level", "read_committed");
+        pinned.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        pinned.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        return settings.merge(defaults, pinned);
+    }
+
+    Properties producerConfig() {
+        Properties defaults = new Properties();
+        defaults.put("compression.type", "lz4");
+        defaults.put("linger.ms", "5");
+        defaults.put("transaction.timeout.ms", "60000");
+        defaults.put("client.id", "nfe-dissect-" + options.instanceId() + "-out");
+        Properties pinned = new Properties();
+        pinned.put("transactional.id", options.transactionalId());
+        pinned.put("enable.idempotence", "true");
+        pinned.put("acks", "all");
+        pinned.put("key.serializer", ByteArraySerializer.class.getName());
+        pinned.put("value.serializer", ByteArraySerializer.class.getName());
+        return settings.merge(defaults, pinned);
+    }
+
+    /** Runs until {@link #stop}; returns 0, or 4 when another instance took this one's identity. */
+    public int run() {
+        consumer = new KafkaConsumer<>(consumerConfig());
+        producer = new KafkaProducer<>(producerConfig());
+        int exit = 0;
+        try {
+            // aborts whatever a previous run with this identity left open, and fences it
+            producer.initTransactions();
+            consumer.subscribe(List.of(settings.topics().segments()), this);
+            long nextStats = System.currentTimeMillis() + STATS_EVERY_MS;
+            while (!stopping) {
+                try {
+                    pollOnce();
+                } catch (ProducerFencedException | FencedInstanceIdException e) {
+                    LOG.error("another dissector took over {} (give every instance its own --instance-id): {}",
+                            options.transactionalId(), e.toString());
+                    exit = 4;
+                    break;
+                } catch (WakeupException e) {
+                    // stop() woke the poll up
+                } catch (KafkaException e) {
+                    LOG.warn("transaction failed, rebuilding from the last commit: {}", e.toString());
+                    abortQuietly();
+                    restoreNeeded = true;
+                }
+                if (restoreNeeded && !stopping) {
+                    restoreAll();
+                }
+                long now = System.currentTimeMillis();
+                if (now >= nextStats) {
+                    logStats();
+                    nextStats = now + STATS_EVERY_MS;
+                }
+            }
+            if (exit == 0 && inTransaction) {
+                commit();
+            }
+        } catch (ProducerFencedException | FencedInstanceIdException e) {
+            LOG.error("another dissector took over {}: {}", options.transactionalId(), e.toString());
+            exit = 4;
+        } finally {
+            logStats();
+            closeQuietly();
+        }
+        return exit;
+    }
+
+    /** Records this instance has processed (rebuilds included). */
+    public long recordsProcessed() {
+        return counters.records;
+    }
+
+    /** Asks the loop to commit what it has and return. */
+    public void stop() {
+        stopping = true;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private void pollOnce() {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        if (!records.isEmpty()) {
+            begin();
+            for (TopicPartition tp : records.partitions()) {
+                PartitionWork w = works.get(tp);
+                if (w == null) {
+                    continue; // lost in this very poll; its records go to its next owner
+                }
+                for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                    w.process(r);
+                }
+            }
+        }
+        if (inTransaction && System.currentTimeMillis() - transactionStart >= options.commitIntervalMs()) {
+            commit();
+        }
+    }
+
+    private void begin() {
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+            transactionStart = System.currentTimeMillis();
+        }
+    }
+
+    /** Commits results and, for every partition, the offset its oldest open flow needs. */
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Map.Entry<TopicPartition, PartitionWork> e : works.entrySet()) {
+            ResumePoint p = e.getValue().resumePoint();
+            if (p != null) {
+                offsets.put(e.getKey(), new OffsetAndMetadata(p.commitOffset(), p.metadata()));
+            }
+        }
+        if (!offsets.isEmpty()) {
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        }
+        while (true) {
+            try {
+                producer.commitTransaction();
+                break;
+            } catch (TimeoutException e) {
+                // the broker is away: the transaction stays open and the commit can be retried
+                LOG.warn("commit timed out, retrying: {}", e.getMessage());
+                if (stopping) {
+                    throw e;
+                }
+            }
+        }
+        inTransaction = false;
+        commits++;
+    }
+
+    private void abortQuietly() {
+        if (!inTransaction) {
+            return;
+        }
+        inTransaction = false;
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            LOG.warn("abort failed: {}", e.toString());
+        }
+    }
+
+    /** After an aborted transaction: forget all state, go back to what was committed. */
+    private void restoreAll() {
+        restoreNeeded = false;
+        works.clear();
+        assign(consumer.assignment());
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        assign(partitions);
+    }
+
+    private void assign(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata om = committed.get(tp);
+            ResumePoint resume;
+            if (om == null) {
+                long start = consumer.beginningOffsets(List.of(tp)).get(tp);
+                consumer.seek(tp, start);
+                resume = new ResumePoint(start, start);
+            } else {
+                consumer.seek(tp, om.offset());
+                resume = new ResumePoint(om.offset(), ResumePoint.processedUntil(om.metadata(), om.offset()));
+            }
+            works.put(tp, new PartitionWork(options.dissector(), resume, counters, publisher));
+            LOG.info("{}: resuming at offset {}, results published from offset {}", tp, resume.commitOffset(),
+                    resume.processedUntil());
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        // hand over cleanly: what was processed is committed, with each partition's resume point
+        if (inTransaction) {
+            commit();
+        }
+        partitions.forEach(works::remove);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        // another member owns them already: nothing of theirs may be committed by us
+        partitions.forEach(works::remove);
+        if (inTransaction) {
+            abortQuietly();
+            restoreNeeded = true;
+        }
+    }
+
+    private void logStats() {
+        int open = 0;
+        for (PartitionWork w : works.values()) {
+            open += w.openFlows();
+        }
+        PartitionCounters c = counters;
+        LOG.info("records {} (segments {}, markers {}), sessions {}, findings {}, dead letters {}, internal errors {},"
+                        + " replayed {} (skipped {}, results suppressed {}), open flows {}, partitions {}, commits {}",
+                c.records, c.segments, c.markers, c.sessions, c.findings, c.deadLettered, c.internalErrors, c.replayed,
+                c.replaySkipped, c.resultsSuppressed, open, works.size(), commits);
+    }
+
+    private void closeQuietly() {
+        try {
+            consumer.close(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the consumer: {}", e.toString());
+        }
+        try {
+            producer.close(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the producer: {}", e.toString());
+        }
+    }
+
+    /** Results into the open transaction; keys are the server, so one server's results stay in order. */
+    private final class Publisher implements ResultPublisher {
+        @Override
+        public void session(SessionRecord s) {
+            producer.send(new ProducerRecord<>(settings.topics().sessions(), key(s.server().toString()),
+                    AvroValues.encode(SessionAvro.toAvro(s))));
+        }
+
+        @Override
+        public void finding(Finding f) {
+            producer.send(new ProducerRecord<>(settings.topics().findings(), key(f.server().toString()),
+                    AvroValues.encode(FindingAvro.toAvro(f))));
+        }
+
+        @Override
+        public void deadLetter(ConsumerRecord<byte[], byte[]> r, String why) {
+            counters.deadLettered++;
+            RecordHeaders h = new RecordHeaders();
+            h.add("nfe.error", why.getBytes(StandardCharsets.UTF_8));
+            h.add("nfe.source", (r.topic() + "/" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
+            producer.send(new ProducerRecord<>(settings.topics().deadLetters(), null, r.key(), r.value(), h));
+            if (counters.deadLettered <= 10) {
+                LOG.warn("{}-{}@{}: {} (copied to {})", r.topic(), r.partition(), r.offset(), why,
+                        settings.topics().deadLetters());
+            }
+        }
+
+        private byte[] key(String server) {
+            return server.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.nfe.testsuite;
+
+import dev.nfe.capture.file.CaptureFiles;
+import dev.nfe.dissect.DissectorConfig;
+import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.report.SessionRecord;
+import dev.nfe.pipeline.kafka.codec.FindingAvro;
+import dev.nfe.pipeline.kafka.codec.SessionAvro;
+import dev.nfe.pipeline.output.ResultSink;
+import dev.nfe.pipeline.output.RunSummary;
+import dev.nfe.pipeline.replay.ProgressListener;
+import dev.nfe.pipeline.replay.ReplayEngine;
+import dev.nfe.pipeline.replay.ReplayOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What offline replay (in process, no Kafka) finds in some captures, as the Avro records the
+ * Kafka path publishes, rendered to their canonical JSON text so that two runs compare as
+ * multisets of strings.
+ */
+record OfflineResults(List<String> sessions, List<String> findings) {
+
+    static OfflineResults of(List<String> captures) throws Exception {
+        List<String> sessions = new ArrayList<>();
+        List<String> findings = new ArrayList<>();
+        ReplayOptions options = new ReplayOptions(2, 512, 16_384, 8, DissectorConfig.defaults(""),
+                CaptureFiles::open, 300_000_000_000L, 2);
+        new ReplayEngine(options, ProgressListener.NONE).run(captures, new ResultSink() {
+            @Override
+            public boolean wantsJson() {
+                return false;
+            }
+
+            @Override
+            public void session(SessionRecord s, byte[] json, int off, int len) {
+                sessions.add(SessionAvro.toAvro(s).toString());
+            }
+
+            @Override
+            public void finding(SessionRecord s, Finding f, byte[] json, int off, int len) {
+                findings.add(FindingAvro.toAvro(f).toString());
+            }
+
+            @Override
+            public void incident(Incident i) {
+            }
+
+            @Override
+            public void summary(RunSummary summary) {
+            }
+        });
+        sessions.sort(null);
+        findings.sort(null);
+        return new OfflineResults(sessions, findings);
+    }
+
+    /** The shared corpus (every capture, the damaged one too) and the small loopback capture. */
+    static List<String> corpusAndLoopbackSmall() throws Exception {
+        List<String> out = new ArrayList<>();
+        out.add(Nfe.shared().resolve("captures/loopback-small/capture.pcap").toString());
+        try (Stream<Path> s = Files.walk(Nfe.shared().resolve("corpus"))) {
+            s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
+                    .sorted().forEach(p -> out.add(p.toString()));
+        }
+        return out;
+    }
+}

@@ -28,26 +28,138 @@ public record IpAddress(long hi, long lo, boolean v6) implements Comparable<IpAd
         throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + len);
     }
 
-    /** Parses dotted-quad IPv4 or any textual IPv6 form (used by tests and configuration). */
+    /**
+     * Parses an address literal: dotted-quad IPv4 (four decimal parts 0..255, no leading zeros,
+     * which some parsers read as octal) or IPv6 in any RFC 4291 section 2.2 text form (one "::",
+     * an optional dotted-quad tail, either case). Never resolves a name, never brackets, no zone
+     * ids; an IPv4-mapped IPv6 address stays IPv6. Values read from topics and command lines come
+     * through here, so it reads exactly the text {@link #toString()} writes and rejects the rest.
+     *
+     * @throws IllegalArgumentException when {@code text} is not such a literal
+     */
     public static IpAddress parse(String text) {
-        try {
-            byte[] raw = java.net.InetAddress.getByName(literalOnly(text)).getAddress();
-            return of(raw, 0, raw.length);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address: " + text, e);
+        IpAddress a;
+        if (text.indexOf(':') >= 0) {
+            a = parseV6(text);
+        } else {
+            long bits = dottedQuad(text, 0, text.length());
+            a = bits < 0 ? null : v4((int) bits);
         }
+        if (a == null) {
+            throw new IllegalArgumentException("not an IP address literal: " + text);
+        }
+        return a;
     }
 
-    private static String literalOnly(String text) {
-        // InetAddress.getByName would resolve host names; only accept literals.
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean ok = Character.digit(c, 16) >= 0 || c == '.' || c == ':' || c == '[' || c == ']';
-            if (!ok) {
-                throw new IllegalArgumentException("not an IP address literal: " + text);
+    /** The 32 bits of a dotted quad in {@code s[from, to)}, or -1. */
+    private static long dottedQuad(String s, int from, int to) {
+        long bits = 0;
+        int i = from;
+        for (int part = 0; part < 4; part++) {
+            if (part > 0) {
+                if (i >= to || s.charAt(i) != '.') {
+                    return -1;
+                }
+                i++;
+            }
+            int start = i;
+            int v = 0;
+            while (i < to && i - start < 3 && isDigit(s.charAt(i))) {
+                v = v * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || v > 255 || (i - start > 1 && s.charAt(start) == '0')) {
+                return -1;
+            }
+            bits = (bits << 8) | v;
+        }
+        return i == to ? bits : -1;
+    }
+
+    /** RFC 4291 section 2.2 forms 1 to 3; null when {@code s} is none of them. */
+    private static IpAddress parseV6(String s) {
+        int[] groups = new int[8];
+        int n = 0;
+        int gap = -1; // where "::" stands: the number of groups before it
+        int i = 0;
+        int len = s.length();
+        if (s.startsWith("::")) {
+            gap = 0;
+            i = 2;
+        }
+        while (i < len) {
+            if (n == 8) {
+                return null;
+            }
+            int start = i;
+            int v = 0;
+            while (i < len && i - start < 4 && hexValue(s.charAt(i)) >= 0) {
+                v = (v << 4) | hexValue(s.charAt(i));
+                i++;
+            }
+            if (i < len && s.charAt(i) == '.') {
+                // the dotted-quad tail (form 3) fills the last two groups
+                long bits = dottedQuad(s, start, len);
+                if (bits < 0 || n > 6) {
+                    return null;
+                }
+                groups[n++] = (int) (bits >>> 16);
+                groups[n++] = (int) (bits & 0xffff);
+                break;
+            }
+            if (i == start) {
+                return null;
+            }
+            groups[n++] = v;
+            if (i == len) {
+                break;
+            }
+            if (s.charAt(i) != ':') {
+                return null; // a fifth hex digit or a stray character
+            }
+            i++;
+            if (i < len && s.charAt(i) == ':') {
+                if (gap >= 0) {
+                    return null;
+                }
+                gap = n;
+                i++;
+            } else if (i == len) {
+                return null; // a single trailing colon
             }
         }
-        return text;
+        if (gap < 0 ? n != 8 : n > 7) {
+            return null;
+        }
+        int[] full = new int[8];
+        int tail = gap < 0 ? 0 : n - gap;
+        System.arraycopy(groups, 0, full, 0, n - tail);
+        System.arraycopy(groups, n - tail, full, 8 - tail, tail);
+        long hi = 0;
+        long lo = 0;
+        for (int g = 0; g < 4; g++) {
+            hi = (hi << 16) | full[g];
+            lo = (lo << 16) | full[g + 4];
+        }
+        return v6(hi, lo);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** ASCII hex only: Character.digit would also take other scripts' digits. */
+    private static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     public int byteLength() {

@@ -4,6 +4,7 @@ import dev.nfe.schema.v1.Finding;
 import dev.nfe.schema.v1.Session;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.avro.util.ClassSecurityValidator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,16 @@ import java.nio.ByteBuffer;
  * {@link BadRecordException}: values come from topics that anyone with access can write.
  */
 public final class AvroValues {
+    static {
+        // Avro 1.12.2 checks every class its readers instantiate against a JVM-wide allow-list
+        // that holds only java.lang/java.math (AVRO-4189), so decoding our own generated records
+        // threw SecurityException. Trust exactly the generated package, added to (not replacing)
+        // whatever policy the JVM already has; the classes come from our schemas, never from data.
+        ClassSecurityValidator.ClassSecurityPredicate before = ClassSecurityValidator.getGlobal();
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
+                c -> c.getPackageName().equals(Session.class.getPackageName()), before));
+    }
+
     private AvroValues() {
     }
 

@@ -2,7 +2,9 @@ package dev.nfe.pipeline.kafka.codec;
 
 import dev.nfe.schema.v1.Finding;
 import dev.nfe.schema.v1.Session;
-import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.avro.util.ClassSecurityValidator;
 
@@ -13,9 +15,13 @@ import java.nio.ByteBuffer;
 /**
  * Avro single-object encoding (marker, schema fingerprint, body) of the result records, through
  * the generated classes' own encoders. Decoding turns every failure into a
- * {@link BadRecordException}: values come from topics that anyone with access can write.
+ * {@link BadRecordException}: values come from topics that anyone with access can write, so any
+ * runtime exception of Avro's reader means a bad value, not a bug to crash on.
  */
 public final class AvroValues {
+    /** Single-object header: the marker C3 01 and the schema's 8-byte fingerprint. */
+    private static final int HEADER = 10;
+
     static {
         // Avro 1.12.2 checks every class its readers instantiate against a JVM-wide allow-list
         // that holds only java.lang/java.math (AVRO-4189), so decoding our own generated records
@@ -54,39 +60,48 @@ public final class AvroValues {
 
     public static Session decodeSession(byte[] value) throws BadRecordException {
         try {
-            return Session.fromByteBuffer(wrap(value, "Session"));
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            return Session.fromByteBuffer(wrap(value, "Session", Session.getClassSchema()));
+        } catch (IOException | RuntimeException e) {
             throw new BadRecordException("not a Session: " + e.getMessage(), e);
         }
     }
 
     public static Finding decodeFinding(byte[] value) throws BadRecordException {
         try {
-            return Finding.fromByteBuffer(wrap(value, "Finding"));
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            return Finding.fromByteBuffer(wrap(value, "Finding", Finding.getClassSchema()));
+        } catch (IOException | RuntimeException e) {
             throw new BadRecordException("not a Finding: " + e.getMessage(), e);
         }
     }
 
     public static dev.nfe.schema.v1.AgentMarker decodeMarker(byte[] value) throws BadRecordException {
         try {
-            return dev.nfe.schema.v1.AgentMarker.fromByteBuffer(wrap(value, "AgentMarker"));
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            return dev.nfe.schema.v1.AgentMarker.fromByteBuffer(wrap(value, "AgentMarker", dev.nfe.schema.v1.AgentMarker.getClassSchema()));
+        } catch (IOException | RuntimeException e) {
             throw new BadRecordException("neither a TcpSegment nor an AgentMarker: " + e.getMessage(), e);
         }
     }
 
     public static dev.nfe.schema.v1.AgentStats decodeStats(byte[] value) throws BadRecordException {
         try {
-            return dev.nfe.schema.v1.AgentStats.fromByteBuffer(wrap(value, "AgentStats"));
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            return dev.nfe.schema.v1.AgentStats.fromByteBuffer(wrap(value, "AgentStats", dev.nfe.schema.v1.AgentStats.getClassSchema()));
+        } catch (IOException | RuntimeException e) {
             throw new BadRecordException("not an AgentStats: " + e.getMessage(), e);
         }
     }
 
-    private static ByteBuffer wrap(byte[] value, String what) throws BadRecordException {
-        if (value == null || value.length < 10) {
+    private static ByteBuffer wrap(byte[] value, String what, Schema schema) throws BadRecordException {
+        if (value == null || value.length < HEADER) {
             throw new BadRecordException("not a " + what + ": " + (value == null ? "no value" : value.length + " bytes"));
+        }
+        // Avro's reader allocates a string's or array's length before reading it and checks it
+        // only against the VM's array limit, so 30 hostile bytes cost a 2 GB allocation (or an
+        // OutOfMemoryError). Skipping the body first reads every length without allocating and
+        // fails at the first one that runs past the value's end.
+        try {
+            GenericDatumReader.skip(schema, DecoderFactory.get().binaryDecoder(value, HEADER, value.length - HEADER, null));
+        } catch (IOException | RuntimeException e) {
+            throw new BadRecordException("not a " + what + ": its body does not fit in " + value.length + " bytes (" + e + ")", e);
         }
         return ByteBuffer.wrap(value);
     }

@@ -103,7 +103,15 @@ public final class Connection {
         }
         if (s.payloadLength() > 0 && !s.rst()) {
             long dataSeq = s.syn() ? (s.seq() + 1) & 0xffff_ffffL : s.seq();
-            dir.reassembler.segment(dataSeq, s.payload(), s.payloadLength(), s.frame(), ts, dir);
+            // Payload shorter than the wire without a snap-length cut was elided on purpose (a
+            // Kafka agent's payload budget, after the handshake): the stream simply ends there for
+            // the decoder. Announcing the missing bytes as a gap would report capture loss that
+            // never happened; the byte counts above still use the wire length.
+            boolean elided = !s.truncated() && !s.payloadComplete();
+            int length = elided ? s.payload().length() : s.payloadLength();
+            if (length > 0) {
+                dir.reassembler.segment(dataSeq, s.payload(), length, s.frame(), ts, dir);
+            }
         }
         if (s.rst()) {
             rstCount++;

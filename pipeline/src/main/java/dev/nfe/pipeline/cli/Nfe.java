@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class Nfe {
     private static final List<Command> COMMANDS = List.of(new ReplayCommand(), new AgentCommand(), new DissectCommand(),
-            new FindingsCommand(), new BenchCommand());
+            new FindingsCommand(), new BenchCommand(), new KafkaBenchCommand());
 
     private Nfe() {
     }

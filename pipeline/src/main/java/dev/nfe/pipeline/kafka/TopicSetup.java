@@ -42,6 +42,8 @@ public final class TopicSetup {
             if (wanted.isEmpty()) {
                 return;
             }
+            List<String> names = new ArrayList<>();
+            wanted.forEach(n -> names.add(n.name()));
             for (var e : admin.createTopics(wanted).values().entrySet()) {
                 try {
                     e.getValue().get(60, TimeUnit.SECONDS);
@@ -52,12 +54,38 @@ public final class TopicSetup {
                     }
                 }
             }
+            awaitLeaders(admin, names);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaSetupException("cannot create topics on " + settings.bootstrap() + ": "
                     + (e.getCause() != null ? e.getCause() : e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaSetupException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * A topic exists before its partitions have leaders; producing at once meets
+     * NOT_LEADER_OR_FOLLOWER retries, and Kafka 4.3's idempotent producer was seen here to
+     * wedge a partition on OUT_OF_ORDER_SEQUENCE_NUMBER after such retries. So wait for leaders.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean ready = true;
+            for (var d : admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
+                for (var p : d.partitions()) {
+                    ready &= p.leader() != null && !p.leader().isEmpty();
+                }
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + names + " have no leader after 60 s");
+            }
+            Thread.sleep(100);
         }
     }
 

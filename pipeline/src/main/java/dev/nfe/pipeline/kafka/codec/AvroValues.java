@@ -1,12 +1,14 @@
 package dev.nfe.pipeline.kafka.codec;
 
 import dev.nfe.schema.v1.Finding;
+import dev.nfe.schema.v1.AgentMarker;
+import dev.nfe.schema.v1.AgentStats;
 import dev.nfe.schema.v1.Session;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.avro.util.ClassSecurityValidator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,15 +24,15 @@ public final class AvroValues {
     /** Single-object header: the marker C3 01 and the schema's 8-byte fingerprint. */
     private static final int HEADER = 10;
 
-    static {
-        // Avro 1.12.2 checks every class its readers instantiate against a JVM-wide allow-list
-        // that holds only java.lang/java.math (AVRO-4189), so decoding our own generated records
-        // threw SecurityException. Trust exactly the generated package, added to (not replacing)
-        // whatever policy the JVM already has; the classes come from our schemas, never from data.
-        ClassSecurityValidator.ClassSecurityPredicate before = ClassSecurityValidator.getGlobal();
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
-                c -> c.getPackageName().equals(Session.class.getPackageName()), before));
-    }
+    private static final GeneratedClasses MODEL = new GeneratedClasses();
+    private static final BinaryMessageDecoder<Session> SESSIONS =
+            new BinaryMessageDecoder<>(MODEL, Session.getClassSchema());
+    private static final BinaryMessageDecoder<Finding> FINDINGS =
+            new BinaryMessageDecoder<>(MODEL, Finding.getClassSchema());
+    private static final BinaryMessageDecoder<AgentStats> STATS =
+            new BinaryMessageDecoder<>(MODEL, AgentStats.getClassSchema());
+    private static final BinaryMessageDecoder<AgentMarker> MARKERS =
+            new BinaryMessageDecoder<>(MODEL, AgentMarker.getClassSchema());
 
     private AvroValues() {
     }
@@ -60,7 +62,7 @@ public final class AvroValues {
 
     public static Session decodeSession(byte[] value) throws BadRecordException {
         try {
-            return Session.fromByteBuffer(wrap(value, "Session", Session.getClassSchema()));
+            return SESSIONS.decode(wrap(value, "Session", Session.getClassSchema()));
         } catch (IOException | RuntimeException e) {
             throw new BadRecordException("not a Session: " + e.getMessage(), e);
         }
@@ -68,23 +70,23 @@ public final class AvroValues {
 
     public static Finding decodeFinding(byte[] value) throws BadRecordException {
         try {
-            return Finding.fromByteBuffer(wrap(value, "Finding", Finding.getClassSchema()));
+            return FINDINGS.decode(wrap(value, "Finding", Finding.getClassSchema()));
         } catch (IOException | RuntimeException e) {
             throw new BadRecordException("not a Finding: " + e.getMessage(), e);
         }
     }
 
-    public static dev.nfe.schema.v1.AgentMarker decodeMarker(byte[] value) throws BadRecordException {
+    public static AgentMarker decodeMarker(byte[] value) throws BadRecordException {
         try {
-            return dev.nfe.schema.v1.AgentMarker.fromByteBuffer(wrap(value, "AgentMarker", dev.nfe.schema.v1.AgentMarker.getClassSchema()));
+            return MARKERS.decode(wrap(value, "AgentMarker", dev.nfe.schema.v1.AgentMarker.getClassSchema()));
         } catch (IOException | RuntimeException e) {
             throw new BadRecordException("neither a TcpSegment nor an AgentMarker: " + e.getMessage(), e);
         }
     }
 
-    public static dev.nfe.schema.v1.AgentStats decodeStats(byte[] value) throws BadRecordException {
+    public static AgentStats decodeStats(byte[] value) throws BadRecordException {
         try {
-            return dev.nfe.schema.v1.AgentStats.fromByteBuffer(wrap(value, "AgentStats", dev.nfe.schema.v1.AgentStats.getClassSchema()));
+            return STATS.decode(wrap(value, "AgentStats", dev.nfe.schema.v1.AgentStats.getClassSchema()));
         } catch (IOException | RuntimeException e) {
             throw new BadRecordException("not an AgentStats: " + e.getMessage(), e);
         }

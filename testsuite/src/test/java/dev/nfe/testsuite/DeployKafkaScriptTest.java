@@ -54,52 +54,40 @@ class DeployKafkaScriptTest {
     private static final String GROUP = "deploy-script-group";
     private static final int RECORDS = 5;
 
-    private Path data;
-    private int port;
-    private int controllerPort;
+    private DeployedKafka kafka;
 
     @BeforeAll
     void pickDataAndPorts() throws IOException {
-        data = Files.createTempDirectory("nfe-deploy-kafka-test");
-        port = freePort();
-        do {
-            controllerPort = freePort();
-        } while (controllerPort == port);
+        kafka = new DeployedKafka();
     }
 
     @AfterAll
     void stopAndClean() throws Exception {
-        if (data == null) {
-            return;
+        if (kafka != null) {
+            kafka.close();
         }
-        // always, even after a failed assertion: the broker is detached and would outlive the JVM
-        Run r = script("stop");
-        try (Stream<Path> all = Files.walk(data)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        assertEquals(0, r.exit, r.describe());
     }
 
     @Test
     void recordsAndCommittedOffsetsSurviveStopAndStart() throws Exception {
-        Run first = script("start");
-        assertEquals(0, first.exit, first.describe());
-        assertTrue(first.output.contains("ready on 127.0.0.1:" + port), first.describe());
-        assertTrue(listening(port), "start returned but nothing listens on " + port + logTail());
+        DeployedKafka.Run first = kafka.script("start");
+        assertEquals(0, first.exit(), first.describe());
+        assertTrue(first.output().contains("ready on " + kafka.bootstrap()), first.describe());
+        assertTrue(kafka.listening(), "start returned but nothing listens on " + kafka.port + kafka.logTail());
 
-        Run again = script("start");
-        assertEquals(0, again.exit, again.describe());
-        assertTrue(again.output.contains("already running"), again.describe());
+        DeployedKafka.Run again = kafka.script("start");
+        assertEquals(0, again.exit(), again.describe());
+        assertTrue(again.output().contains("already running"), again.describe());
 
         List<String> sent = new ArrayList<>();
         try (Admin admin = Admin.create(client())) {
             Map<String, String> broker = brokerConfig(admin);
-            assertEquals("false", broker.get("auto.create.topics.enable"), logTail());
+            assertEquals("false", broker.get("auto.create.topics.enable"), kafka.logTail());
             // no partition count given: the broker's default (num.partitions=6) decides
             admin.createTopics(List.of(new NewTopic(TOPIC, Optional.empty(), Optional.empty())))
                     .all().get(30, TimeUnit.SECONDS);
             assertEquals(6, admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(TOPIC).partitions().size(), logTail());
+                    .get(TOPIC).partitions().size(), kafka.logTail());
         }
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(),
                 new StringSerializer(), new StringSerializer())) {
@@ -109,83 +97,34 @@ class DeployKafkaScriptTest {
                 sent.add("key-" + i + "=" + value);
             }
         }
-        assertEquals(new TreeSet<>(sent), consumeAsGroup(), "read back before the restart" + logTail());
+        assertEquals(new TreeSet<>(sent), consumeAsGroup(), "read back before the restart" + kafka.logTail());
 
-        Run stop = script("stop");
-        assertEquals(0, stop.exit, stop.describe());
-        assertFalse(Files.exists(data.resolve("kafka.pid")), "stop left the pid file" + logTail());
-        assertFalse(listening(port), "stop returned but " + port + " still accepts connections" + logTail());
-        Run stopAgain = script("stop");
-        assertEquals(0, stopAgain.exit, stopAgain.describe());
-        assertTrue(stopAgain.output.contains("not running"), stopAgain.describe());
+        DeployedKafka.Run stop = kafka.script("stop");
+        assertEquals(0, stop.exit(), stop.describe());
+        assertFalse(Files.exists(kafka.data.resolve("kafka.pid")), "stop left the pid file" + kafka.logTail());
+        assertFalse(kafka.listening(), "stop returned but " + kafka.port + " still accepts connections" + kafka.logTail());
+        DeployedKafka.Run stopAgain = kafka.script("stop");
+        assertEquals(0, stopAgain.exit(), stopAgain.describe());
+        assertTrue(stopAgain.output().contains("not running"), stopAgain.describe());
 
-        Run restart = script("start");
-        assertEquals(0, restart.exit, restart.describe());
-        assertEquals(new TreeSet<>(sent), readFromStart(), "read back after the restart" + logTail());
+        DeployedKafka.Run restart = kafka.script("start");
+        assertEquals(0, restart.exit(), restart.describe());
+        assertEquals(new TreeSet<>(sent), readFromStart(), "read back after the restart" + kafka.logTail());
         try (Admin admin = Admin.create(client())) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             long total = committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
-            assertEquals(RECORDS, total, "the group's committed offsets after the restart: " + committed + logTail());
+            assertEquals(RECORDS, total, "the group's committed offsets after the restart: " + committed + kafka.logTail());
         }
     }
 
     // --- the scripts ------------------------------------------------------------------------
 
-    private record Run(String command, int exit, String output, String logTail) {
-        String describe() {
-            return command + " exited " + exit + ":\n" + output + logTail;
-        }
-    }
-
-    private Run script(String name) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("nfe-deploy-kafka", ".txt");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(Nfe.root().resolve("deploy/kafka/" + name).toString())
-                    .directory(Nfe.root().toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-            Map<String, String> env = pb.environment();
-            env.put("NFE_KAFKA_DATA", data.toString());
-            env.put("NFE_KAFKA_PORT", Integer.toString(port));
-            env.put("NFE_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
-            // a test broker holds a few records: keep it small next to the other test JVMs
-            env.put("NFE_KAFKA_HEAP_OPTS", "-Xms128m -Xmx512m");
-            env.put("NFE_KAFKA_START_TIMEOUT", "60");
-            Process p = pb.start();
-            // a first start on a machine without the jars in ~/.m2 downloads them: allow for it
-            if (!p.waitFor(240, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Run(name, -1, "timed out after 240 s\n" + Files.readString(out), logTail());
-            }
-            return new Run(name, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), logTail());
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    /** The end of the broker's log, to append to failure messages. */
-    private String logTail() {
-        StringBuilder sb = new StringBuilder();
-        for (String f : List.of("kafka.out", "server.log")) {
-            Path p = data.resolve(f);
-            try {
-                if (Files.size(p) == 0) {
-                    continue;
-                }
-                List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
-                sb.append("\n---- last lines of ").append(p).append(" ----\n");
-                lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> sb.append(l).append('\n'));
-            } catch (IOException e) {
-                // not written (yet): nothing to show
-            }
-        }
-        return sb.toString();
-    }
-
     // --- the clients ------------------------------------------------------------------------
 
     private Properties client() {
         Properties p = new Properties();
-        p.put("bootstrap.servers", "127.0.0.1:" + port);
+        p.put("bootstrap.servers", kafka.bootstrap());
         // fail within the test's patience instead of the clients' one-minute defaults
         p.put("request.timeout.ms", "10000");
         p.put("default.api.timeout.ms", "30000");
@@ -248,20 +187,4 @@ class DeployKafkaScriptTest {
         return got;
     }
 
-    // --- ports ------------------------------------------------------------------------------
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

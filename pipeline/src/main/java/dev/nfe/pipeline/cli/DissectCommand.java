@@ -11,8 +11,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code nfe dissect --kafka HOST:PORT}: a member of the dissector group, until SIGTERM/SIGINT. */
 final class DissectCommand extends Command {
@@ -67,21 +65,7 @@ final class DissectCommand extends Command {
             return 4;
         }
         KafkaDissector dissector = new KafkaDissector(settings, options);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            // SIGTERM/SIGINT: let the loop commit its transaction before the JVM goes
-            dissector.stop();
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "nfe-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return dissector.run();
-        } finally {
-            done.countDown();
-        }
+        Signals.onTerminate(dissector::stop);
+        return dissector.run();
     }
 }

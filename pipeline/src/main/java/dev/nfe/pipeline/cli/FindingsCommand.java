@@ -31,8 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code nfe findings --kafka HOST:PORT}: prints the findings the dissectors committed. */
 final class FindingsCommand extends Command {
@@ -82,16 +80,7 @@ final class FindingsCommand extends Command {
         FindingFilter filter = new FindingFilter(since(cl.getOptionValue("since")), outcomes(cl), server(cl));
         boolean follow = cl.hasOption("follow");
         FindingsReader reader = new FindingsReader(settings);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            reader.stop();
-            try {
-                done.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "nfe-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.onTerminate(reader::stop);
         String outFile = cl.getOptionValue("out");
         try (OutputStream os = outFile != null ? new FileOutputStream(outFile) : new FileOutputStream(FileDescriptor.out);
              BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16)) {
@@ -124,8 +113,6 @@ final class FindingsCommand extends Command {
         } catch (org.apache.kafka.common.KafkaException e) {
             err.println("nfe: cannot read " + settings.topics().findings() + " from " + settings.bootstrap() + ": " + e);
             return 4;
-        } finally {
-            done.countDown();
         }
     }
 

@@ -6,7 +6,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -65,27 +69,28 @@ public final class TopicSetup {
     }
 
     /**
-     * A topic exists before its partitions have leaders; producing at once meets
-     * NOT_LEADER_OR_FOLLOWER retries, and Kafka 4.3's idempotent producer was seen here to
-     * wedge a partition on OUT_OF_ORDER_SEQUENCE_NUMBER after such retries. So wait for leaders.
+     * A topic exists before its partitions' leaders serve requests; producing at once meets
+     * NOT_LEADER_OR_FOLLOWER, and Kafka 4.3's idempotent producer was seen here to wedge a
+     * partition on OUT_OF_ORDER_SEQUENCE_NUMBER after such a retry. So wait until every leader
+     * answers a ListOffsets request (the metadata alone says "leader" too early).
      */
     private static void awaitLeaders(Admin admin, List<String> names)
             throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+        for (var d : admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
+            d.partitions().forEach(p -> query.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+        }
         while (true) {
-            boolean ready = true;
-            for (var d : admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
-                for (var p : d.partitions()) {
-                    ready &= p.leader() != null && !p.leader().isEmpty();
-                }
-            }
-            if (ready) {
+            try {
+                admin.listOffsets(query).all().get(10, TimeUnit.SECONDS);
                 return;
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("partitions of " + names + " not served after 60 s: " + e.getMessage());
+                }
+                Thread.sleep(100);
             }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("partitions of " + names + " have no leader after 60 s");
-            }
-            Thread.sleep(100);
         }
     }
 

@@ -60,6 +60,8 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     private long transactionStart;
     private boolean restoreNeeded;
     private long commits;
+    /** For monitoring and tests, read from other threads. */
+    private volatile int assigned;
 
     public KafkaDissector(KafkaSettings settings, DissectOptions options) {
         this.settings = settings;
@@ -148,6 +150,11 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     /** Records this instance has processed (rebuilds included). */
     public long recordsProcessed() {
         return counters.records;
+    }
+
+    /** Segments partitions this instance owns now. */
+    public int assignedPartitions() {
+        return assigned;
     }
 
     /** Asks the loop to commit what it has and return. */
@@ -255,6 +262,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
                 resume = new ResumePoint(om.offset(), ResumePoint.processedUntil(om.metadata(), om.offset()));
             }
             works.put(tp, new PartitionWork(options.dissector(), resume, counters, publisher));
+            assigned = works.size();
             LOG.info("{}: resuming at offset {}, results published from offset {}", tp, resume.commitOffset(),
                     resume.processedUntil());
         }
@@ -267,12 +275,14 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
             commit();
         }
         partitions.forEach(works::remove);
+        assigned = works.size();
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         // another member owns them already: nothing of theirs may be committed by us
         partitions.forEach(works::remove);
+        assigned = works.size();
         if (inTransaction) {
             abortQuietly();
             restoreNeeded = true;

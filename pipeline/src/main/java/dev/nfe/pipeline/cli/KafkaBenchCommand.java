@@ -55,7 +55,15 @@ final class KafkaBenchCommand extends Command {
     Options options() {
         return KafkaOptions.add(new Options()
                 .addOption(Option.builder().longOpt("rounds").hasArg().argName("N")
-                        .desc("measured rounds per configuration; the median is reported (default 3)").get()));
+                        .desc("measured rounds per configuration; the median is reported (default 3)").get())
+                .addOption(Option.builder().longOpt("repeat").hasArg().argName("N")
+                        .desc("the agent publishes the file N times per run, so that a run lasts long enough"
+                                + " for the last commit not to dominate (default 3)").get())
+                .addOption(Option.builder().longOpt("dissectors").hasArg().argName("N")
+                        .desc("dissector instances in the group, each its own consumer and thread (default 2,"
+                                + " like replay's 2 workers)").get())
+                .addOption(Option.builder().longOpt("commit-interval").hasArg().argName("MS")
+                        .desc("the dissector's commit interval (default 1000, as nfe dissect)").get()));
     }
 
     @Override
@@ -65,19 +73,27 @@ final class KafkaBenchCommand extends Command {
         }
         String file = cl.getArgList().get(0);
         int rounds = intOption(cl, "rounds", 3, 1);
+        List<String> input = java.util.Collections.nCopies(intOption(cl, "repeat", 3, 1), file);
+        int commitMs = intOption(cl, "commit-interval", 1000, 10);
+        int dissectors = intOption(cl, "dissectors", 2, 1);
         KafkaSettings base = KafkaOptions.settings(cl);
         String run = "bench" + System.currentTimeMillis() + ".";
 
-        replay(file); // warm-up: class loading and JIT for the dissector, shared by all stages
+        replay(input); // warm-up: class loading and JIT for the dissector, shared by all stages
         long segments = 0;
         double[] replayRates = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             long t0 = System.nanoTime();
-            segments = replay(file);
+            segments = replay(input);
             replayRates[i] = segments / seconds(t0);
         }
         double replayRate = median(replayRates);
-        out.printf(Locale.ROOT, "capture: %s, %,d segments%n", file, segments);
+        out.printf(Locale.ROOT, "capture: %s x %d, %,d segments; %d dissector(s), commits every %d ms%n", file,
+                input.size(), segments, dissectors, commitMs);
+        // an unmeasured round, so that the Kafka client paths are compiled before the first measurement
+        KafkaSettings warm = withPrefix(base, run + "warmup.");
+        TopicSetup.ensure(warm, 6);
+        dissect(warm, "g", commitMs, dissectors, () -> agent(warm, input, Long.MAX_VALUE));
         out.printf(Locale.ROOT, "%-34s %,12.0f segments/s (median of %d)%n", "in-process replay (2 workers)", replayRate, rounds);
 
         for (long budget : new long[] {AgentOptions.DEFAULT_PAYLOAD_BUDGET, Long.MAX_VALUE}) {
@@ -90,17 +106,17 @@ final class KafkaBenchCommand extends Command {
                 KafkaSettings s = withPrefix(base, run + "stages" + budget + "r" + i + ".");
                 TopicSetup.ensure(s, 6);
                 long t0 = System.nanoTime();
-                AgentReport r = agent(s, file, budget);
+                AgentReport r = agent(s, input, budget);
                 agent[i] = r.published() / seconds(t0);
                 t0 = System.nanoTime();
-                dissect(s, "g", () -> { });
+                dissect(s, "g", commitMs, dissectors, () -> { });
                 dissect[i] = r.published() / seconds(t0);
                 // both at once, as in production
                 KafkaSettings e = withPrefix(base, run + "e2e" + budget + "r" + i + ".");
                 TopicSetup.ensure(e, 6);
                 long[] published = new long[1];
                 t0 = System.nanoTime();
-                dissect(e, "g", () -> published[0] = agent(e, file, budget).published());
+                dissect(e, "g", commitMs, dissectors, () -> published[0] = agent(e, input, budget).published());
                 endToEnd[i] = published[0] / seconds(t0);
             }
             double e2e = median(endToEnd);
@@ -120,24 +136,39 @@ final class KafkaBenchCommand extends Command {
         return new KafkaSettings(base.bootstrap(), base.userConfig(), dev.nfe.pipeline.kafka.Topics.withPrefix(prefix));
     }
 
-    private static AgentReport agent(KafkaSettings s, String file, long budget) throws InterruptedException {
+    private static AgentReport agent(KafkaSettings s, List<String> input, long budget) throws InterruptedException {
         return new KafkaAgent(s, new AgentOptions("bench", budget, AgentOptions.DEFAULT_BUDGET_FLOWS, 16_384, 6,
-                CaptureFiles::open)).run(List.of(file));
+                CaptureFiles::open)).run(input);
     }
 
-    /** Runs one dissector while {@code during} runs, until the group has caught up with the topic. */
-    private static void dissect(KafkaSettings s, String group, ThrowingRunnable during) throws Exception {
-        KafkaDissector d = new KafkaDissector(s, new DissectOptions(group, "bench", 200, DissectorConfig.defaults("")));
-        Thread t = new Thread(d::run, "nfe-bench-dissector");
-        t.start();
+    /** Runs the dissector instances while {@code during} runs, until the group has caught up with the topic. */
+    private static void dissect(KafkaSettings s, String group, int commitMs, int instances, ThrowingRunnable during)
+            throws Exception {
+        List<KafkaDissector> ds = new java.util.ArrayList<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            KafkaDissector d = new KafkaDissector(s, new DissectOptions(group, "bench" + i, commitMs,
+                    DissectorConfig.defaults("")));
+            Thread t = new Thread(d::run, "nfe-bench-dissector-" + i);
+            t.start();
+            ds.add(d);
+            threads.add(t);
+        }
         try (Admin admin = Admin.create(s.merge(new Properties(), new Properties()))) {
+            // all members joined (fresh group: no rebalance in the middle of the measurement)
+            while (ds.stream().mapToInt(KafkaDissector::assignedPartitions).sum() < 6
+                    || ds.stream().anyMatch(d -> d.assignedPartitions() == 0)) {
+                Thread.sleep(10);
+            }
             during.run();
             while (!GroupProgress.caughtUp(admin, group, s.topics().segments())) {
                 Thread.sleep(20);
             }
         } finally {
-            d.stop();
-            t.join();
+            ds.forEach(KafkaDissector::stop);
+            for (Thread t : threads) {
+                t.join();
+            }
         }
     }
 
@@ -145,12 +176,12 @@ final class KafkaBenchCommand extends Command {
         void run() throws Exception;
     }
 
-    private static long replay(String file) throws InterruptedException {
+    private static long replay(List<String> input) throws InterruptedException {
         ReplayOptions o = new ReplayOptions(2, 512, 16_384, 8, DissectorConfig.defaults(""), CaptureFiles::open,
                 300_000_000_000L, 2);
         long[] segments = new long[1];
         ReplayEngine engine = new ReplayEngine(o, ProgressListener.NONE);
-        ReplayEngine.Result r = engine.run(List.of(file), new ResultSink() {
+        ReplayEngine.Result r = engine.run(input, new ResultSink() {
             @Override
             public boolean wantsJson() {
                 return false;
@@ -170,7 +201,7 @@ final class KafkaBenchCommand extends Command {
 
             @Override
             public void summary(RunSummary summary) {
-                segments[0] = summary.captures().isEmpty() ? 0 : summary.captures().get(0).segments();
+                summary.captures().forEach(c -> segments[0] += c.segments());
             }
         });
         if (r.exitCode() != 0) {

@@ -3,7 +3,7 @@ package dev.nfe.pipeline.kafka.dissect;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.kafka.KafkaSettings;
-import dev.nfe.pipeline.kafka.codec.AvroValues;
+import dev.nfe.pipeline.kafka.codec.ResultEncoder;
 import dev.nfe.pipeline.kafka.codec.FindingAvro;
 import dev.nfe.pipeline.kafka.codec.SessionAvro;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -316,16 +316,17 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
 
     /** Results into the open transaction; keys are the server, so one server's results stay in order. */
     private final class Publisher implements ResultPublisher {
+        private final ResultEncoder encoder = new ResultEncoder();
         @Override
         public void session(SessionRecord s) {
             producer.send(new ProducerRecord<>(settings.topics().sessions(), key(s.server().toString()),
-                    AvroValues.encode(SessionAvro.toAvro(s))));
+                    encoder.session(SessionAvro.toAvro(s))));
         }
 
         @Override
         public void finding(Finding f) {
             producer.send(new ProducerRecord<>(settings.topics().findings(), key(f.server().toString()),
-                    AvroValues.encode(FindingAvro.toAvro(f))));
+                    encoder.finding(FindingAvro.toAvro(f))));
         }
 
         @Override

@@ -76,6 +76,19 @@ class AvroMappingTest {
 
     /** The findings CLI prints what replay printed: the way back loses nothing. */
     @Test
+    void theReusingEncoderWritesTheBytesOfAvrosOwn() {
+        ResultEncoder encoder = new ResultEncoder();
+        for (Replayed.Rec<SessionRecord> r : replayed.sessions()) {
+            Session avro = SessionAvro.toAvro(r.value());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(AvroValues.encode(avro), encoder.session(avro), r.json());
+        }
+        for (Replayed.Rec<Finding> r : replayed.findings()) {
+            dev.nfe.schema.v1.Finding avro = FindingAvro.toAvro(r.value());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(AvroValues.encode(avro), encoder.finding(avro), r.json());
+        }
+    }
+
+    @Test
     void findingsComeBackEqual() throws Exception {
         for (Replayed.Rec<Finding> r : replayed.findings()) {
             Finding f = r.value();

@@ -65,7 +65,7 @@ public final class Nfe {
         ps.println();
         ps.println("commands:");
         for (Command c : COMMANDS) {
-            ps.printf("  %-8s %s%n", c.name(), c.summary());
+            ps.printf("  %-12s %s%n", c.name(), c.summary());
         }
         ps.println();
         ps.println("nfe COMMAND --help describes a command's options; nfe --version prints the version.");

@@ -1,8 +1,7 @@
 package dev.nfe.testsuite;
 
+import dev.nfe.pipeline.kafka.GroupProgress;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -11,7 +10,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,14 +52,7 @@ final class KafkaReads {
 
     /** End offsets of every partition of a topic. */
     static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(pi -> q.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> out = new HashMap<>();
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(q).all().get().entrySet()) {
-            out.put(e.getKey(), e.getValue().offset());
-        }
-        return out;
+        return GroupProgress.endOffsets(admin, topic);
     }
 
     /** The group's committed offsets on a topic. */
@@ -69,20 +60,9 @@ final class KafkaReads {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
     }
 
-    /**
-     * True when the group has committed the end of every partition: every segment processed and,
-     * since a commit offset is the oldest open flow's start, no flow left open.
-     */
+    /** Every segment processed and, since a commit offset is the oldest open flow's start, no flow left open. */
     static boolean caughtUp(Admin admin, String group, String topic) throws Exception {
-        Map<TopicPartition, Long> end = endOffsets(admin, topic);
-        Map<TopicPartition, OffsetAndMetadata> done = committed(admin, group);
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            OffsetAndMetadata om = done.get(e.getKey());
-            if (e.getValue() > 0 && (om == null || om.offset() < e.getValue())) {
-                return false;
-            }
-        }
-        return true;
+        return GroupProgress.caughtUp(admin, group, topic);
     }
 
     static void await(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {

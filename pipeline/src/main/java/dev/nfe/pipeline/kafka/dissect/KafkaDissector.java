@@ -303,7 +303,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
 
     private void closeQuietly() {
         try {
-            consumer.close(Duration.ofSeconds(10));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
         } catch (RuntimeException e) {
             LOG.warn("closing the consumer: {}", e.toString());
         }

@@ -92,6 +92,13 @@ class KafkaBrokerRestartTest {
             assertEquals(resets, printed.lines().size(), printed.stderr());
             assertTrue(printed.lines().stream().allMatch(l -> l.contains("\"kind\":\"RESET_AFTER_CLIENT_HELLO\"")),
                     printed.lines().get(0));
+            // in time order, although they come from three partitions
+            List<String> times = printed.lines().stream()
+                    .map(l -> l.substring(l.indexOf("\"ts\":\"") + 6, l.indexOf('"', l.indexOf("\"ts\":\"") + 6)))
+                    .toList();
+            List<String> sorted = new ArrayList<>(times);
+            sorted.sort(null);
+            assertEquals(sorted, times, "findings printed in time order");
         } finally {
             Files.deleteIfExists(agentLog);
             Files.deleteIfExists(dissectLog);

@@ -24,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +61,8 @@ final class FindingsCommand extends Command {
     @Override
     Options options() {
         return KafkaOptions.add(new Options()
-                .addOption(null, "follow", false, "keep printing new findings until interrupted")
+                .addOption(null, "follow", false, "keep printing new findings as they are committed, until interrupted"
+                        + " (without it, findings are printed in time order)")
                 .addOption(Option.builder().longOpt("format").hasArg().argName("text|jsonl")
                         .desc("text (for people, default) or jsonl (the JSON-lines finding records)").get())
                 .addOption(Option.builder().longOpt("since").hasArg().argName("TIME")
@@ -88,13 +91,22 @@ final class FindingsCommand extends Command {
             ResultSink sink = format.equals("jsonl")
                     ? new JsonLinesSink(buffered, false)
                     : new TextSink(new PrintStream(buffered, false, StandardCharsets.UTF_8), false);
+            // Partitions interleave arbitrarily; without --follow the findings are printed in time
+            // order, sorted in batches of at most SORT_BATCH (bounded memory).
+            List<Finding> batch = new ArrayList<>();
             reader.read(filter, follow, f -> {
-                sink.finding(null, f, null, 0, 0);
                 counts.add(f);
                 if (follow) {
+                    sink.finding(null, f, null, 0, 0);
                     buffered.flush(); // a person is watching
+                    return;
+                }
+                batch.add(f);
+                if (batch.size() == SORT_BATCH) {
+                    printSorted(batch, sink);
                 }
             });
+            printSorted(batch, sink);
             if (format.equals("text")) {
                 sink.summary(counts.summary());
                 new PrintStream(buffered, false, StandardCharsets.UTF_8)
@@ -114,6 +126,16 @@ final class FindingsCommand extends Command {
             err.println("nfe: cannot read " + settings.topics().findings() + " from " + settings.bootstrap() + ": " + e);
             return 4;
         }
+    }
+
+    private static final int SORT_BATCH = 1_000_000;
+
+    private static void printSorted(List<Finding> batch, ResultSink sink) throws IOException {
+        batch.sort(Comparator.comparingLong(Finding::tsNanos).thenComparing(Finding::findingId));
+        for (Finding f : batch) {
+            sink.finding(null, f, null, 0, 0);
+        }
+        batch.clear();
     }
 
     static long since(String v) throws UsageException {

@@ -9,8 +9,7 @@ import dev.nfe.pipeline.kafka.agent.AgentOptions;
 import dev.nfe.pipeline.kafka.agent.AgentReport;
 import dev.nfe.pipeline.kafka.agent.KafkaAgent;
 import dev.nfe.pipeline.replay.CaptureOpener;
-import dev.nfe.pipeline.replay.ReplayEngine;
-import dev.nfe.pipeline.replay.ReplayOptions;
+import dev.nfe.pipeline.replay.CaptureInputs;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -78,9 +77,7 @@ final class AgentCommand extends Command {
                 AgentOptions.DEFAULT_BUDGET_FLOWS, 16_384, intOption(cl, "partitions", 6, 1), opener);
 
         // the same up-front check as replay: a typo must not publish half a run
-        ReplayEngine checker = new ReplayEngine(new ReplayOptions(1, 1, 1, 1,
-                dev.nfe.dissect.DissectorConfig.defaults(""), opener, 1, 1), (c, p, s, f) -> { });
-        List<String> problems = checker.validate(files);
+        List<String> problems = CaptureInputs.problems(opener, files);
         if (!problems.isEmpty()) {
             problems.forEach(p -> err.println("nfe: " + p));
             return 2;

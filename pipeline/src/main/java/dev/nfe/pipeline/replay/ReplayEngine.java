@@ -3,7 +3,6 @@ package dev.nfe.pipeline.replay;
 import dev.nfe.capture.CaptureDamagedException;
 import dev.nfe.capture.FrameSink;
 import dev.nfe.capture.FrameSource;
-import dev.nfe.capture.NotACaptureException;
 import dev.nfe.capture.TcpSegment;
 import dev.nfe.capture.decode.DecodeStats;
 import dev.nfe.capture.decode.SegmentDecoder;
@@ -13,7 +12,6 @@ import dev.nfe.pipeline.output.ResultSink;
 import dev.nfe.pipeline.output.RunSummary;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,29 +40,9 @@ public final class ReplayEngine {
         this.progress = progress;
     }
 
-    /**
-     * Checks that every input is a readable capture before anything is processed, so that a typo
-     * fails fast instead of after an hour of replay. Returns the problems (empty when all good).
-     */
+    /** The problems with the inputs, before anything runs (see {@link CaptureInputs}). */
     public List<String> validate(List<String> captures) {
-        List<String> problems = new ArrayList<>();
-        for (String c : captures) {
-            Path p = Path.of(c);
-            if (!Files.isRegularFile(p)) {
-                problems.add(c + ": no such file");
-                continue;
-            }
-            try (FrameSource ignored = options.opener().open(p)) {
-                // opening reads and checks the header
-            } catch (NotACaptureException e) {
-                problems.add(e.getMessage().contains(c) ? e.getMessage() : c + ": " + e.getMessage());
-            } catch (CaptureDamagedException e) {
-                // a damaged header still counts as a capture; the run reports the damage
-            } catch (IOException e) {
-                problems.add(c + ": cannot read: " + e.getMessage());
-            }
-        }
-        return problems;
+        return CaptureInputs.problems(options.opener(), captures);
     }
 
     public Result run(List<String> captures, ResultSink sink) throws InterruptedException {
@@ -158,8 +136,7 @@ public final class ReplayEngine {
                 maxTs = counter.maxTs;
             }
         } catch (CaptureDamagedException e) {
-            error = capture + ": damaged at byte " + e.byteOffset() + " after " + e.framesRead() + " frames: "
-                    + e.getMessage();
+            error = CaptureInputs.damaged(capture, e);
         } catch (IOException e) {
             error = capture + ": read error after " + frames + " frames: " + e.getMessage();
         } finally {

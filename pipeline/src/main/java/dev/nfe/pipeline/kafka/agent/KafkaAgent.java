@@ -6,6 +6,8 @@ import dev.nfe.capture.FrameSource;
 import dev.nfe.capture.decode.DecodeStats;
 import dev.nfe.capture.decode.SegmentDecoder;
 import dev.nfe.pipeline.kafka.KafkaSettings;
+import dev.nfe.pipeline.kafka.codec.AvroValues;
+import dev.nfe.pipeline.replay.CaptureInputs;
 import dev.nfe.schema.v1.AgentStats;
 import dev.nfe.schema.v1.MarkerKind;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,20 +98,13 @@ public final class KafkaAgent {
     }
 
     private byte[] stats(String source, FileRun run, PayloadBudget budget, SegmentPublisher pub) {
-        try {
-            ByteBuffer bb = AgentStats.newBuilder().setAgent(options.agentId()).setSource(source)
-                    .setWallTsNanos(System.currentTimeMillis() * 1_000_000L).setEventTsNanos(run.maxTs)
-                    .setFinal$(true).setFrames(run.frames).setSegments(run.stats.tcpSegments())
-                    .setSegmentsPublished(pub.ackedSegments()).setPayloadBytes(pub.payloadBytes())
-                    .setPayloadBytesCut(budget.bytesCut()).setSegmentsCut(budget.segmentsCut())
-                    .setBudgetTableEvictions(budget.evictions()).setPublishErrors(pub.failed())
-                    .build().toByteBuffer();
-            byte[] out = new byte[bb.remaining()];
-            bb.get(out);
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode agent stats", e); // in-memory: cannot happen
-        }
+        return AvroValues.encode(AgentStats.newBuilder().setAgent(options.agentId()).setSource(source)
+                .setWallTsNanos(System.currentTimeMillis() * 1_000_000L).setEventTsNanos(run.maxTs)
+                .setFinal$(true).setFrames(run.frames).setSegments(run.stats.tcpSegments())
+                .setSegmentsPublished(pub.ackedSegments()).setPayloadBytes(pub.payloadBytes())
+                .setPayloadBytesCut(budget.bytesCut()).setSegmentsCut(budget.segmentsCut())
+                .setBudgetTableEvictions(budget.evictions()).setPublishErrors(pub.failed())
+                .build());
     }
 
     /** One capture file: frames in, segments and markers out. */
@@ -140,8 +134,7 @@ public final class KafkaAgent {
                     }
                 }
             } catch (CaptureDamagedException e) {
-                error = capture + ": damaged at byte " + e.byteOffset() + " after " + e.framesRead() + " frames: "
-                        + e.getMessage();
+                error = CaptureInputs.damaged(capture, e);
             } catch (IOException e) {
                 error = capture + ": read error after " + frames + " frames: " + e.getMessage();
             }

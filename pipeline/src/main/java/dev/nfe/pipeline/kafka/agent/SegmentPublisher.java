@@ -2,6 +2,7 @@ package dev.nfe.pipeline.kafka.agent;
 
 import dev.nfe.capture.TcpSegment;
 import dev.nfe.pipeline.kafka.FlowKeyBytes;
+import dev.nfe.pipeline.kafka.codec.AvroValues;
 import dev.nfe.pipeline.kafka.codec.SegmentCodec;
 import dev.nfe.schema.v1.AgentMarker;
 import dev.nfe.schema.v1.MarkerKind;
@@ -10,7 +11,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,15 +52,8 @@ final class SegmentPublisher {
 
     /** A heartbeat or end-of-source marker on every partition. */
     void marker(MarkerKind kind, String source, long eventTs, long frames, long segments) {
-        ByteBuffer bb;
-        try {
-            bb = AgentMarker.newBuilder().setAgent(agent).setSource(source).setKind(kind).setEventTsNanos(eventTs)
-                    .setFrames(frames).setSegments(segments).build().toByteBuffer();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot encode a marker", e); // in-memory: cannot happen
-        }
-        byte[] value = new byte[bb.remaining()];
-        bb.get(value);
+        byte[] value = AvroValues.encode(AgentMarker.newBuilder().setAgent(agent).setSource(source).setKind(kind)
+                .setEventTsNanos(eventTs).setFrames(frames).setSegments(segments).build());
         for (int p = 0; p < partitions; p++) {
             producer.send(new ProducerRecord<>(topic, p, null, value), markerDone);
         }

@@ -61,34 +61,29 @@ public final class AvroValues {
     }
 
     public static Session decodeSession(byte[] value) throws BadRecordException {
-        try {
-            return SESSIONS.decode(wrap(value, "Session", Session.getClassSchema()));
-        } catch (IOException | RuntimeException e) {
-            throw new BadRecordException("not a Session: " + e.getMessage(), e);
-        }
+        return decode(value, SESSIONS, Session.getClassSchema(), "Session", "not a Session");
     }
 
     public static Finding decodeFinding(byte[] value) throws BadRecordException {
-        try {
-            return FINDINGS.decode(wrap(value, "Finding", Finding.getClassSchema()));
-        } catch (IOException | RuntimeException e) {
-            throw new BadRecordException("not a Finding: " + e.getMessage(), e);
-        }
+        return decode(value, FINDINGS, Finding.getClassSchema(), "Finding", "not a Finding");
     }
 
     public static AgentMarker decodeMarker(byte[] value) throws BadRecordException {
-        try {
-            return MARKERS.decode(wrap(value, "AgentMarker", dev.nfe.schema.v1.AgentMarker.getClassSchema()));
-        } catch (IOException | RuntimeException e) {
-            throw new BadRecordException("neither a TcpSegment nor an AgentMarker: " + e.getMessage(), e);
-        }
+        // markers share the segments topic: a value that is neither is what a reader meets there
+        return decode(value, MARKERS, AgentMarker.getClassSchema(), "AgentMarker",
+                "neither a TcpSegment nor an AgentMarker");
     }
 
     public static AgentStats decodeStats(byte[] value) throws BadRecordException {
+        return decode(value, STATS, AgentStats.getClassSchema(), "AgentStats", "not an AgentStats");
+    }
+
+    private static <T> T decode(byte[] value, BinaryMessageDecoder<T> decoder, Schema schema, String what,
+                                String failure) throws BadRecordException {
         try {
-            return STATS.decode(wrap(value, "AgentStats", dev.nfe.schema.v1.AgentStats.getClassSchema()));
+            return decoder.decode(wrap(value, what, schema));
         } catch (IOException | RuntimeException e) {
-            throw new BadRecordException("not an AgentStats: " + e.getMessage(), e);
+            throw new BadRecordException(failure + ": " + e.getMessage(), e);
         }
     }
 

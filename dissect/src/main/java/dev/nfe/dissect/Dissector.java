@@ -38,6 +38,7 @@ public final class Dissector {
 
     /** Event time as the driver announced it (advanceTo / finish); never the wall clock. */
     private long now = Long.MIN_VALUE;
+    private long captureLoss;
     private long segments;
     private long connections;
     private long sessions;
@@ -59,6 +60,19 @@ public final class Dissector {
 
     public DissectorConfig config() {
         return config;
+    }
+
+    /**
+     * The capture's running count of packets it lost so far (kernel and interface drops, the
+     * agent's own queue drops): a live driver passes it before the segments it now feeds. Every
+     * session then carries how many packets were lost while it was open, and its finding's
+     * confidence drops with it. Files have no such count; it stays 0. The count is polled, not
+     * per packet, so loss is attributed to the connections open when it was noticed.
+     */
+    public void captureLoss(long cumulative) {
+        if (cumulative > captureLoss) {
+            captureLoss = cumulative;
+        }
     }
 
     /** Feeds one segment. Segments of a flow must come in capture order. */
@@ -94,7 +108,7 @@ public final class Dissector {
             if (flows.size() >= config.maxFlows()) {
                 evictOldest();
             }
-            c = new Connection(s, ctx, position);
+            c = new Connection(s, ctx, position, captureLoss);
             flows.put(key, c);
             connections++;
         }
@@ -194,7 +208,7 @@ public final class Dissector {
         if (c.timelineCapped()) {
             timelinesCapped++;
         }
-        SessionAssembler.Assembled a = assembler.assemble(c, endTs);
+        SessionAssembler.Assembled a = assembler.assemble(c, endTs, captureLoss - c.captureLossAtStart());
         if (a == null) {
             return;
         }

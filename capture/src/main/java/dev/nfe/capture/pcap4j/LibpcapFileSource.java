@@ -126,6 +126,11 @@ public final class LibpcapFileSource implements FrameSource {
      * therefore comes out as 101 here and as 12 from the plain reader; both decode as raw IP.
      */
     static int linkType(int dlt) {
+        return linkTypeOf(dlt);
+    }
+
+    /** libpcap's DLT_* value as the LINKTYPE_* value (see {@link #linkType}); shared with live capture. */
+    public static int linkTypeOf(int dlt) {
         return switch (dlt) {
             case 11 -> 100;      // DLT_ATM_RFC1483
             case 12, 14 -> 101;  // DLT_RAW

@@ -50,10 +50,12 @@ public final class Connection {
     private long synIsn;
     /** Where the driver's input held the first segment (a Kafka offset, say); see Dissector. */
     private final long startPosition;
+    private final long captureLossAtStart;
 
-    public Connection(TcpSegment first, ConnectionContext ctx, long startPosition) {
+    public Connection(TcpSegment first, ConnectionContext ctx, long startPosition, long captureLossAtStart) {
         this.ctx = ctx;
         this.startPosition = startPosition;
+        this.captureLossAtStart = captureLossAtStart;
         this.dirs[0] = new Direction(0, first.src(), this, ctx);
         this.firstReceiver = first.dst();
         this.firstFrame = first.frame();
@@ -137,6 +139,11 @@ public final class Connection {
 
     public long lastTs() {
         return lastTs;
+    }
+
+    /** The capture's loss counter when this connection's first segment came (see Dissector#captureLoss). */
+    public long captureLossAtStart() {
+        return captureLossAtStart;
     }
 
     public long startPosition() {

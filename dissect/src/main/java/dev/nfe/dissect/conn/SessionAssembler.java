@@ -43,10 +43,11 @@ public final class SessionAssembler {
     }
 
     /**
-     * @param endTs event time at which the connection is finalised
+     * @param endTs       event time at which the connection is finalised
+     * @param captureLoss packets the capture lost (anywhere on its source) while this connection was open
      * @return the session, or null when the connection neither touched TLS nor saw a RST
      */
-    public Assembled assemble(Connection c, long endTs) {
+    public Assembled assemble(Connection c, long endTs, long captureLoss) {
         for (Direction d : c.dirs) {
             if (d != null) {
                 d.reassembler.flush(c.lastFrame, c.lastTs, d);
@@ -188,6 +189,7 @@ public final class SessionAssembler {
                 rstEvidence(c, ch, clientDir),
                 c.starttls,
                 gaps,
+                captureLoss,
                 anomalies,
                 history(steps));
         return new Assembled(session, verdict);

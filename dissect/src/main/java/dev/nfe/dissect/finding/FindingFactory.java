@@ -4,6 +4,7 @@ import dev.nfe.dissect.classify.Step;
 import dev.nfe.dissect.classify.VersionNames;
 import dev.nfe.dissect.classify.Verdict;
 import dev.nfe.dissect.report.ClientHelloInfo;
+import dev.nfe.dissect.report.Confidence;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.Role;
@@ -41,7 +42,7 @@ public final class FindingFactory {
             frames.add(v.reaction().frame());
         }
         return new Finding(id(s), o, severity(s), ts, s.capture(), s.client(), s.server(), s.sni(), s.flowId(),
-                s.reason(), summary(s, v), frames);
+                s.reason(), summary(s, v), frames, Confidence.of(s.gaps(), s.captureLoss()), s.captureLoss());
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.List;
  * @param kind           the outcome
  * @param summary        one human line: who, what, when, how long after the hello
  * @param evidenceFrames frames to open in Wireshark (hello, reaction, RST...)
+ * @param confidence     what capture loss leaves of it: {@link Confidence#of}(session gaps, capture loss)
+ * @param captureLoss    packets the capture lost (on its whole source) while the connection was open
  */
 public record Finding(
         String findingId,
@@ -25,7 +27,9 @@ public record Finding(
         String flowId,
         String reason,
         String summary,
-        List<Long> evidenceFrames) {
+        List<Long> evidenceFrames,
+        Confidence confidence,
+        long captureLoss) {
 
     public Finding {
         evidenceFrames = List.copyOf(evidenceFrames);

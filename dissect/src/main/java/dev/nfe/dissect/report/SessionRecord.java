@@ -39,6 +39,7 @@ public record SessionRecord(
         RstEvidence rst,
         String starttls,
         long gaps,
+        long captureLoss,
         List<String> anomalies,
         String history) {
 

@@ -20,7 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code nfe agent --read FILE... --kafka HOST:PORT}: publishes capture files' segments to Kafka. */
+/**
+ * {@code nfe agent}: captures live ({@code --interface IF...}, to Kafka or dissected in process,
+ * see {@link LiveCapture}) or publishes capture files' segments to Kafka ({@code --read FILE...}).
+ */
 final class AgentCommand extends Command {
 
     @Override
@@ -30,23 +33,26 @@ final class AgentCommand extends Command {
 
     @Override
     String summary() {
-        return "publish the TCP segments of capture files to Kafka for the dissectors";
+        return "capture live on interfaces (to Kafka, or dissected here), or publish capture files to Kafka";
     }
 
     @Override
     String operands() {
-        return "--read FILE... --kafka HOST:PORT";
+        return "--interface IF... [--kafka HOST:PORT] | --read FILE... --kafka HOST:PORT";
     }
 
     @Override
     String footer() {
-        return "\nExit status: 0 ok, 2 bad usage or an input is not a capture (nothing is published), "
+        return "\nLive (--interface): runs until SIGTERM/SIGINT, then drains, finalises every open connection and exits 0;"
+                + " 2 an interface cannot be opened, 3 an interface failed while capturing, 4 Kafka unreachable at start."
+                + " Needs root or CAP_NET_RAW and CAP_NET_ADMIN.\n"
+                + "Files (--read): 0 ok, 2 bad usage or an input is not a capture (nothing is published), "
                 + "3 a capture is damaged (what came before the damage is published), 4 Kafka refused records.";
     }
 
     @Override
     Options options() {
-        return KafkaOptions.add(new Options()
+        return LiveCapture.add(KafkaOptions.add(new Options()
                 .addOption(Option.builder().longOpt("read").hasArgs().argName("FILE...")
                         .desc("capture files (pcap/pcapng) to publish, in this order").get())
                 .addOption(Option.builder().longOpt("agent-id").hasArg().argName("ID")
@@ -57,18 +63,24 @@ final class AgentCommand extends Command {
                 .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
                         .desc("partitions of the segments topic if the agent creates it (default 6)").get())
                 .addOption(Option.builder().longOpt("reader").hasArg().argName("plain|libpcap")
-                        .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get()));
+                        .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get())));
     }
 
     @Override
     int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        if (cl.hasOption("interface")) {
+            if (cl.hasOption("read") || !cl.getArgList().isEmpty()) {
+                throw new UsageException("--interface captures live; capture files go to --read (one or the other)");
+            }
+            return LiveCapture.run(cl, cl.getOptionValue("agent-id", hostName()), budget(cl), err);
+        }
         List<String> files = new ArrayList<>();
         if (cl.getOptionValues("read") != null) {
             files.addAll(List.of(cl.getOptionValues("read")));
         }
         files.addAll(cl.getArgList());
         if (files.isEmpty()) {
-            throw new UsageException("no capture file given (--read FILE...)");
+            throw new UsageException("nothing to capture: --interface IF (live) or --read FILE... (files)");
         }
         KafkaSettings settings = KafkaOptions.settings(cl);
         String reader = choice(cl, "reader", "plain", "plain", "libpcap");

@@ -58,6 +58,16 @@ public final class JsonLinesSink implements ResultSink {
     }
 
     @Override
+    public void captureStats(CaptureStats stats) throws IOException {
+        out.write(renderer.captureStats(stats));
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
     public void summary(RunSummary summary) throws IOException {
         out.write(renderer.summary(summary));
         out.flush();

@@ -71,6 +71,7 @@ final class JsonRecords {
         rst(w, s.rst());
         w.repeatedField("starttls", s.starttls());
         w.field("gaps", s.gaps());
+        w.field("capture_loss", s.captureLoss());
         w.name("anomalies").beginArray();
         for (String a : s.anomalies()) {
             w.value(a);
@@ -99,6 +100,8 @@ final class JsonRecords {
             w.value(fr);
         }
         w.endArray();
+        w.repeatedField("confidence", f.confidence().code());
+        w.field("capture_loss", f.captureLoss());
         w.endObject();
     }
 
@@ -125,6 +128,28 @@ final class JsonRecords {
         strings(w, "captures", i.captures());
         strings(w, "sample_finding_ids", i.sampleFindingIds());
         w.field("summary", i.summary());
+        w.endObject();
+    }
+
+    void captureStats(JsonWriter w, CaptureStats s) {
+        w.beginObject();
+        w.repeatedField("record", "capture_stats");
+        w.repeatedField("capture", s.source());
+        w.name("ts").time(times, s.wallTsNanos());
+        if (s.eventTsNanos() > 0) {
+            w.name("event_ts").time(times, s.eventTsNanos());
+        } else {
+            w.fieldNull("event_ts");
+        }
+        w.field("last", s.last());
+        w.field("processed", s.processed());
+        w.field("segments", s.segments());
+        w.field("pcap_received", s.pcapReceived());
+        w.field("pcap_dropped", s.pcapDropped());
+        w.field("pcap_if_dropped", s.pcapIfDropped());
+        w.field("queue_dropped", s.queueDropped());
+        w.field("kafka_dropped", s.kafkaDropped());
+        w.field("capture_loss", s.captureLoss());
         w.endObject();
     }
 

@@ -58,6 +58,12 @@ public final class JsonRenderer {
         return writer.detach();
     }
 
+    public byte[] captureStats(CaptureStats s) {
+        writer.reset();
+        records.captureStats(writer, s);
+        return writer.toByteArrayWithNewline();
+    }
+
     public byte[] summary(RunSummary s) {
         writer.reset();
         records.summary(writer, s);

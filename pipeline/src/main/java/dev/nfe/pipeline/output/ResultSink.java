@@ -26,6 +26,14 @@ public interface ResultSink {
 
     void incident(Incident i) throws IOException;
 
+    /** A live capture's counters (every stats interval and at the end); files have none. */
+    default void captureStats(CaptureStats stats) throws IOException {
+    }
+
+    /** Pushes what was written so far to its destination (live runs flush every second). */
+    default void flush() throws IOException {
+    }
+
     /** Last call: the run's totals. The sink flushes here. */
     void summary(RunSummary summary) throws IOException;
 }

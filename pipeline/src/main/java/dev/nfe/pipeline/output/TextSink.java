@@ -1,6 +1,7 @@
 package dev.nfe.pipeline.output;
 
 import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.report.Confidence;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.SessionRecord;
@@ -56,7 +57,20 @@ public final class TextSink implements ResultSink {
         pad(line, f.severity().name(), 7);
         pad(line, f.kind().name(), 27);
         line.append(f.summary());
+        if (f.confidence() != Confidence.HIGH) {
+            // a lost packet can fake a missing answer: say so on the line a person reads
+            line.append(" [confidence ").append(f.confidence().code());
+            if (f.captureLoss() > 0) {
+                line.append(": capture lost ").append(f.captureLoss()).append(" packets meanwhile");
+            }
+            line.append(']');
+        }
         out.println(line);
+    }
+
+    @Override
+    public void flush() {
+        out.flush();
     }
 
     @Override

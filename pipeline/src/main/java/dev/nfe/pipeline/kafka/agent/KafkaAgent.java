@@ -41,8 +41,16 @@ public final class KafkaAgent {
         this.options = options;
     }
 
-    /** The producer settings: nfe's measured defaults, the user's file, then what order needs. */
     Properties producerConfig() {
+        return producerConfig(settings, options.agentId(), 600_000);
+    }
+
+    /**
+     * The producer settings: nfe's measured defaults, the user's file, then what order needs.
+     * {@code maxBlockMs} bounds how long a send waits for buffer space while the brokers are away:
+     * a file agent can wait (the reader just pauses); a live agent must get back to its queue.
+     */
+    static Properties producerConfig(KafkaSettings settings, String agentId, long maxBlockMs) {
         Properties defaults = new Properties();
         defaults.put("compression.type", "lz4");
         defaults.put("batch.size", Integer.toString(256 * 1024));
@@ -51,8 +59,8 @@ public final class KafkaAgent {
         // a broker restart must not lose the run: keep retrying for ten minutes, and block the
         // reader (not drop) while the buffer is full
         defaults.put("delivery.timeout.ms", "600000");
-        defaults.put("max.block.ms", "600000");
-        defaults.put("client.id", "nfe-agent-" + options.agentId());
+        defaults.put("max.block.ms", Long.toString(maxBlockMs));
+        defaults.put("client.id", "nfe-agent-" + agentId);
         Properties pinned = new Properties();
         pinned.put("acks", "all");
         pinned.put("enable.idempotence", "true");

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,6 +31,7 @@ final class SegmentPublisher {
     private final AtomicLong ackedSegments = new AtomicLong();
     private final AtomicLong ackedMarkers = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong failedSegments = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
     private long sent;
     private long payloadBytes;
@@ -43,11 +45,26 @@ final class SegmentPublisher {
     }
 
     void segment(TcpSegment s, String source) {
+        segment(s, source, 0);
+    }
+
+    /**
+     * Publishes one segment; {@code captureLoss} is the source's running count of lost packets.
+     * A send Kafka refuses at once (the producer gave up waiting for buffer space while the
+     * brokers are away, or was closed by a stop that could not wait) is counted as failed, like
+     * one that fails later: a live agent never stops capturing for Kafka.
+     */
+    void segment(TcpSegment s, String source, long captureLoss) {
         PayloadBudget.Decision d = budget.decide(s);
-        byte[] value = codec.encode(s, agent, source, d.keepPayload(), d.firstInFlow());
+        byte[] value = codec.encode(s, agent, source, d.keepPayload(), d.firstInFlow(), captureLoss);
         payloadBytes += d.keepPayload();
         sent++;
-        producer.send(new ProducerRecord<>(topic, FlowKeyBytes.of(s.src(), s.dst()), value), segmentDone);
+        try {
+            producer.send(new ProducerRecord<>(topic, FlowKeyBytes.of(s.src(), s.dst()), value), segmentDone);
+        } catch (KafkaException | IllegalStateException e) {
+            failedSegments.incrementAndGet();
+            done(e, ackedSegments);
+        }
     }
 
     /** A heartbeat or end-of-source marker on every partition. */
@@ -55,11 +72,20 @@ final class SegmentPublisher {
         byte[] value = AvroValues.encode(AgentMarker.newBuilder().setAgent(agent).setSource(source).setKind(kind)
                 .setEventTsNanos(eventTs).setFrames(frames).setSegments(segments).build());
         for (int p = 0; p < partitions; p++) {
-            producer.send(new ProducerRecord<>(topic, p, null, value), markerDone);
+            try {
+                producer.send(new ProducerRecord<>(topic, p, null, value), markerDone);
+            } catch (KafkaException | IllegalStateException e) {
+                done(e, ackedMarkers);
+            }
         }
     }
 
-    private final Callback segmentDone = (RecordMetadata m, Exception e) -> done(e, ackedSegments);
+    private final Callback segmentDone = (RecordMetadata m, Exception e) -> {
+        if (e != null) {
+            failedSegments.incrementAndGet();
+        }
+        done(e, ackedSegments);
+    };
     private final Callback markerDone = (RecordMetadata m, Exception e) -> done(e, ackedMarkers);
 
     private void done(Exception e, AtomicLong counter) {
@@ -82,6 +108,11 @@ final class SegmentPublisher {
     /** Segments Kafka acknowledged. */
     long ackedSegments() {
         return ackedSegments.get();
+    }
+
+    /** Segments Kafka refused, at once or after the delivery timeout. */
+    long failedSegments() {
+        return failedSegments.get();
     }
 
     long failed() {

@@ -1,11 +1,13 @@
 package dev.nfe.pipeline.kafka.codec;
 
 import dev.nfe.capture.Endpoint;
+import dev.nfe.dissect.report.Confidence;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.Severity;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A finding as the Avro record on {@code nfe.findings}, and back: {@code fromAvro(toAvro(f))}
@@ -29,6 +31,8 @@ public final class FindingAvro {
                 .setReason(f.reason())
                 .setSummary(f.summary())
                 .setEvidenceFrames(f.evidenceFrames())
+                .setConfidence(f.confidence().code())
+                .setCaptureLoss(f.captureLoss())
                 .build();
     }
 
@@ -37,7 +41,8 @@ public final class FindingAvro {
         try {
             return new Finding(a.getFindingId(), Outcome.valueOf(a.getKind()), severity(a.getSeverity()),
                     a.getTsNanos(), a.getCapture(), Endpoint.parse(a.getClient()), Endpoint.parse(a.getServer()),
-                    a.getSni(), a.getFlowId(), a.getReason(), a.getSummary(), List.copyOf(a.getEvidenceFrames()));
+                    a.getSni(), a.getFlowId(), a.getReason(), a.getSummary(), List.copyOf(a.getEvidenceFrames()),
+                    Confidence.valueOf(a.getConfidence().toUpperCase(Locale.ROOT)), a.getCaptureLoss());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new BadRecordException("finding " + a.getFindingId() + ": " + e.getMessage(), e);
         }

@@ -22,7 +22,7 @@ import java.util.Arrays;
  *   long timestamp_nanos, long frame, string source, bytes src_ip, int src_port, bytes dst_ip,
  *   int dst_port, long seq, long ack, int flags, int window, int ttl, int ip_id,
  *   int payload_length, bytes payload, boolean truncated, boolean payload_cut, string agent,
- *   boolean first_in_flow
+ *   boolean first_in_flow, long capture_loss
  * long/int = zig-zag varint; bytes/string = long length, then the bytes; boolean = one byte
  * </pre>
  *
@@ -56,8 +56,17 @@ public final class SegmentCodec {
         return h;
     }
 
-    /** Encodes one segment, keeping only the first {@code keepPayload} payload bytes. */
+    /** Encodes one segment of a file (no capture loss), keeping the first {@code keepPayload} payload bytes. */
     public byte[] encode(TcpSegment s, String agent, String source, int keepPayload, boolean firstInFlow) {
+        return encode(s, agent, source, keepPayload, firstInFlow, 0);
+    }
+
+    /**
+     * Encodes one segment, keeping only the first {@code keepPayload} payload bytes;
+     * {@code captureLoss} is the source's running count of lost packets.
+     */
+    public byte[] encode(TcpSegment s, String agent, String source, int keepPayload, boolean firstInFlow,
+                         long captureLoss) {
         Bytes payload = s.payload();
         int keep = Math.min(keepPayload, payload.length());
         byte[] src = bytesOf(source, true);
@@ -87,6 +96,7 @@ public final class SegmentCodec {
         buf[pos++] = (byte) (keep < payload.length() ? 1 : 0);
         writeBytes(ag, 0, ag.length);
         buf[pos++] = (byte) (firstInFlow ? 1 : 0);
+        writeLong(captureLoss);
         return Arrays.copyOf(buf, pos);
     }
 
@@ -131,12 +141,16 @@ public final class SegmentCodec {
         boolean payloadCut = r.readBoolean();
         String agent = r.readString(false);
         boolean firstInFlow = r.readBoolean();
+        long captureLoss = r.readLong();
+        if (captureLoss < 0) {
+            throw new BadRecordException("negative capture_loss");
+        }
         if (r.pos != value.length) {
             throw new BadRecordException((value.length - r.pos) + " trailing bytes after a TcpSegment");
         }
         TcpSegment s = new TcpSegment(ts, frame, new Endpoint(srcIp, srcPort), new Endpoint(dstIp, dstPort), seq, ack,
                 flags, window, ttl, ipId, payloadLength, payload, truncated);
-        return new WireSegment(s, agent, source, payloadCut, firstInFlow);
+        return new WireSegment(s, agent, source, payloadCut, firstInFlow, captureLoss);
     }
 
     /** The writer-schema fingerprint of a single-object value (the caller checked the length). */

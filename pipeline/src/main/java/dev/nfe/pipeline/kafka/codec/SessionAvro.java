@@ -57,6 +57,7 @@ public final class SessionAvro {
                 .setRst(rst(s.rst()))
                 .setStarttls(s.starttls())
                 .setGaps(s.gaps())
+                .setCaptureLoss(s.captureLoss())
                 .setAnomalies(s.anomalies())
                 .setHistory(s.history())
                 .build();

@@ -86,6 +86,7 @@ final class PartitionWork implements DissectorOutput {
             counters.replaySkipped++; // the tail of a flow that began before the resume point
             return;
         }
+        d.captureLoss(w.captureLoss());
         d.segment(w.segment(), offset);
     }
 

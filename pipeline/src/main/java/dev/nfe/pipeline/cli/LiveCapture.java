@@ -1,0 +1,161 @@
+package dev.nfe.pipeline.cli;
+
+import dev.nfe.capture.live.LiveCaptureException;
+import dev.nfe.capture.live.LiveOptions;
+import dev.nfe.dissect.DissectorConfig;
+import dev.nfe.dissect.finding.IncidentGrouper;
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.report.SessionRecord;
+import dev.nfe.pipeline.kafka.KafkaSettings;
+import dev.nfe.pipeline.kafka.KafkaSetupException;
+import dev.nfe.pipeline.kafka.TopicSetup;
+import dev.nfe.pipeline.kafka.agent.AgentOptions;
+import dev.nfe.pipeline.kafka.agent.LiveKafkaOutput;
+import dev.nfe.pipeline.live.LiveAgent;
+import dev.nfe.pipeline.live.LiveAgentOptions;
+import dev.nfe.pipeline.live.LiveOutput;
+import dev.nfe.pipeline.live.LiveReport;
+import dev.nfe.pipeline.live.LocalOutput;
+import dev.nfe.pipeline.output.CaptureStats;
+import dev.nfe.pipeline.output.JsonLinesSink;
+import dev.nfe.pipeline.output.ResultSink;
+import dev.nfe.pipeline.output.TextSink;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The live half of {@code nfe agent}: {@code --interface IF...}, to Kafka with {@code --kafka},
+ * else dissected in process and printed like {@code nfe replay} prints. Runs until SIGTERM or
+ * SIGINT, then drains, finalises every open connection and exits 0.
+ */
+final class LiveCapture {
+    private static final long SECOND = LiveAgentOptions.SECOND;
+
+    private LiveCapture() {
+    }
+
+    static Options add(Options o) {
+        return o.addOption(Option.builder("i").longOpt("interface").hasArgs().argName("IF")
+                        .desc("capture live on IF (repeat, or 'any' for all); runs until SIGTERM/SIGINT").get())
+                .addOption(Option.builder().longOpt("filter").hasArg().argName("BPF")
+                        .desc("capture filter, tcpdump syntax (default '" + LiveOptions.DEFAULT_FILTER + "')").get())
+                .addOption(Option.builder().longOpt("snaplen").hasArg().argName("BYTES")
+                        .desc("bytes kept per packet (default " + LiveOptions.DEFAULT_SNAPLEN + ")").get())
+                .addOption(Option.builder().longOpt("buffer-size").hasArg().argName("BYTES")
+                        .desc("kernel capture buffer per interface (default " + LiveOptions.DEFAULT_BUFFER + ")").get())
+                .addOption(null, "ring-blocks", false, "let the kernel hand packets over in ring blocks (TPACKET_V3)"
+                        + " instead of one by one; fewer wake-ups, but on some kernels a quiet interface's last"
+                        + " packets wait in a partly filled block")
+                .addOption(null, "promiscuous", false, "also capture traffic not addressed to this host")
+                .addOption(Option.builder().longOpt("stats-interval").hasArg().argName("SECONDS")
+                        .desc("how often capture counters are logged and published (default 10)").get())
+                .addOption(Option.builder().longOpt("queue-bytes").hasArg().argName("BYTES")
+                        .desc("memory for packets waiting between capture and processing; beyond it packets are"
+                                + " dropped and counted (default " + LiveAgentOptions.DEFAULT_QUEUE_BYTES + ")").get())
+                .addOption(Option.builder().longOpt("drain-timeout").hasArg().argName("SECONDS")
+                        .desc("on stop, how long to wait for Kafka to take what is pending (default 30)").get())
+                .addOption(Option.builder().longOpt("format").hasArg().argName("text|jsonl")
+                        .desc("without --kafka: text (default) or jsonl, as nfe replay writes them").get())
+                .addOption(null, "sessions", false, "without --kafka: also write every session")
+                .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE")
+                        .desc("without --kafka: write results to FILE instead of standard output").get());
+    }
+
+    static int run(CommandLine cl, String agentId, long payloadBudget, PrintStream err) throws Exception {
+        List<String> interfaces = List.of(cl.getOptionValues("interface"));
+        LiveOptions capture = new LiveOptions(cl.getOptionValue("filter", LiveOptions.DEFAULT_FILTER),
+                Command.intOption(cl, "snaplen", LiveOptions.DEFAULT_SNAPLEN, 64),
+                Command.intOption(cl, "buffer-size", LiveOptions.DEFAULT_BUFFER, 65_536), !cl.hasOption("ring-blocks"),
+                LiveOptions.DEFAULT_TIMEOUT_MILLIS, cl.hasOption("promiscuous"));
+        long queueBytes = longOption(cl, "queue-bytes", LiveAgentOptions.DEFAULT_QUEUE_BYTES, 1 << 20);
+        LiveAgentOptions options = new LiveAgentOptions(agentId, interfaces, capture,
+                LiveAgentOptions.DEFAULT_QUEUE_FRAMES, queueBytes,
+                Command.intOption(cl, "stats-interval", 10, 1) * SECOND, SECOND, 2 * SECOND,
+                Command.intOption(cl, "drain-timeout", 30, 0) * SECOND);
+        if (cl.hasOption("kafka")) {
+            for (String local : new String[] {"format", "sessions", "out"}) {
+                if (cl.hasOption(local)) {
+                    throw new Command.UsageException("--" + local + " is for the no-Kafka mode; with --kafka results"
+                            + " go to the topics (read them with nfe findings)");
+                }
+            }
+            KafkaSettings settings = KafkaOptions.settings(cl);
+            try {
+                TopicSetup.ensure(settings, Command.intOption(cl, "partitions", 6, 1));
+            } catch (KafkaSetupException e) {
+                err.println("nfe: " + e.getMessage());
+                return 4;
+            }
+            return capture(options, new LiveKafkaOutput(settings, agentId, payloadBudget,
+                    AgentOptions.DEFAULT_BUDGET_FLOWS, p -> { }), err);
+        }
+        String format = Command.choice(cl, "format", "text", "text", "jsonl");
+        String outFile = cl.getOptionValue("out");
+        try (OutputStream os = outFile != null ? new FileOutputStream(outFile) : new FileOutputStream(FileDescriptor.out);
+             BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16)) {
+            ResultSink sink = format.equals("jsonl")
+                    ? new JsonLinesSink(buffered, cl.hasOption("sessions"))
+                    : new TextSink(new PrintStream(buffered, false, StandardCharsets.UTF_8), interfaces.size() > 1);
+            LocalOutput output = new LocalOutput(DissectorConfig.defaults(""), sink,
+                    new IncidentGrouper(300 * SECOND, 2, 10_000), new LocalOutput.Listener() {
+                        @Override
+                        public void session(SessionRecord s) {
+                        }
+
+                        @Override
+                        public void finding(Finding f) {
+                        }
+                    });
+            return capture(options, output, err);
+        } catch (IOException e) {
+            err.println("nfe: cannot write results: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int capture(LiveAgentOptions options, LiveOutput output, PrintStream err) throws Exception {
+        LiveAgent agent;
+        try {
+            agent = new LiveAgent(options, output);
+        } catch (LiveCaptureException e) {
+            err.println("nfe: " + e.getMessage());
+            return 2;
+        }
+        Signals.onTerminate(agent::stop);
+        LiveReport r = agent.run();
+        for (CaptureStats s : r.stats()) {
+            err.printf(Locale.ROOT, "nfe agent: %s: %,d packets received, %,d processed, %,d segments; dropped by the"
+                            + " kernel %,d, the interface %,d, the queue %,d, Kafka %,d%n", s.source(), s.pcapReceived(),
+                    s.processed(), s.segments(), s.pcapDropped(), s.pcapIfDropped(), s.queueDropped(), s.kafkaDropped());
+        }
+        r.errors().forEach(e -> err.println("nfe: " + e));
+        return r.exitCode();
+    }
+
+    static long longOption(CommandLine cl, String name, long def, long min) throws Command.UsageException {
+        String v = cl.getOptionValue(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min) {
+                throw new Command.UsageException("--" + name + " must be at least " + min + ", not " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new Command.UsageException("--" + name + " needs a whole number, not '" + v + "'");
+        }
+    }
+}

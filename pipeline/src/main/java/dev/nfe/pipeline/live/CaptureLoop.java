@@ -1,0 +1,112 @@
+package dev.nfe.pipeline.live;
+
+import dev.nfe.capture.FrameSink;
+import dev.nfe.capture.live.LiveCaptureException;
+import dev.nfe.capture.pcap4j.LiveInterface;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The capture thread of one interface: non-blocking {@code pcap_dispatch} in a loop, with a wait
+ * of 50 µs growing to 5 ms while the interface stays quiet (the kernel ring holds what arrives
+ * meanwhile), each frame onto the queue or, when it is full, onto the drop counter. It polls {@code pcap_stats} every
+ * {@code statsPollNanos} so the loss counters that segments carry stay fresh.
+ *
+ * <p>Stopping: {@link #stop} clears the running flag and breaks the loop. The thread then reads
+ * what is still in the kernel ring, takes the final {@code pcap_stats} and closes the handle, so
+ * that the last counters balance exactly once the traffic has stopped.
+ */
+final class CaptureLoop implements Runnable, FrameSink {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
+    private static final long DRAIN_NANOS = 2_000_000_000L;
+    private static final long MIN_WAIT_NANOS = 50_000L;
+    private static final long MAX_WAIT_NANOS = 5_000_000L;
+
+    private final int index;
+    private final LiveInterface iface;
+    private final FrameQueue queue;
+    private final SourceCounters counters;
+    private final long statsPollNanos;
+    private volatile boolean running = true;
+    private volatile LiveCaptureException failure;
+
+    CaptureLoop(int index, LiveInterface iface, FrameQueue queue, SourceCounters counters, long statsPollNanos) {
+        this.index = index;
+        this.iface = iface;
+        this.queue = queue;
+        this.counters = counters;
+        this.statsPollNanos = statsPollNanos;
+    }
+
+    @Override
+    public void run() {
+        try {
+            long nextPoll = System.nanoTime();
+            long idleWait = MIN_WAIT_NANOS;
+            while (running) {
+                if (iface.dispatch(this) > 0) {
+                    idleWait = MIN_WAIT_NANOS;
+                } else {
+                    // nothing ready: wait, longer the longer it stays quiet (the ring holds the rest)
+                    LockSupport.parkNanos(idleWait);
+                    idleWait = Math.min(idleWait * 2, MAX_WAIT_NANOS);
+                }
+                long now = System.nanoTime();
+                if (now - nextPoll >= 0) {
+                    counters.pcap = iface.counters();
+                    nextPoll = now + statsPollNanos;
+                }
+            }
+            drain();
+        } catch (LiveCaptureException e) {
+            failure = e;
+            LOG.error("{}", e.getMessage());
+        } finally {
+            iface.close();
+        }
+    }
+
+    /**
+     * What the kernel still holds, then the last counters. Reads do not block, so this ends as
+     * soon as the ring is empty (or after {@code DRAIN_NANOS} on an interface that stays busy). A
+     * break requested before this thread re-entered dispatch is consumed by the first call (-1),
+     * so only 0 ends the loop.
+     */
+    private void drain() throws LiveCaptureException {
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        while (iface.dispatch(this) != 0 && System.nanoTime() - deadline < 0) {
+            // keep reading
+        }
+        counters.pcap = iface.counters();
+    }
+
+    @Override
+    public void frame(long number, long ts, int linkType, byte[] buf, int off, int capLen, int origLen) {
+        counters.delivered++;
+        // pcap4j hands each packet over as its own array (off is 0, capLen its length)
+        if (!queue.offer(new CapturedFrame(index, number, ts, linkType, buf, origLen))) {
+            counters.queueDropped++;
+        }
+    }
+
+    /** Asks the thread to finish (any thread). */
+    void stop() {
+        running = false;
+        iface.breakLoop();
+    }
+
+    /** The error that ended the capture, or null. */
+    LiveCaptureException failure() {
+        return failure;
+    }
+
+    String name() {
+        return iface.name();
+    }
+
+    LiveInterface iface() {
+        return iface;
+    }
+}

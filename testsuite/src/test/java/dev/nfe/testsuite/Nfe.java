@@ -59,12 +59,18 @@ final class Nfe {
         return exec(cmd, 600);
     }
 
-    static Run exec(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
+    /** Runs {@code cmd} with extra environment variables given as NAME=VALUE. */
+    static Run exec(List<String> cmd, long timeoutSeconds, String... env) throws IOException, InterruptedException {
         Path out = Files.createTempFile("nfe-out", ".txt");
         Path err = Files.createTempFile("nfe-err", ".txt");
         try {
-            Process p = new ProcessBuilder(cmd).directory(root().toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(root().toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            for (String e : env) {
+                int eq = e.indexOf('=');
+                pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
+            }
+            Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out after " + timeoutSeconds + " s: " + cmd);

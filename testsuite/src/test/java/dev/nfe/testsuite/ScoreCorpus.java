@@ -42,12 +42,22 @@ final class ScoreCorpus {
     }
 
     static Score run(List<String> paths) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--nfe", Nfe.commandLine()));
+        args.addAll(paths);
+        return score(args);
+    }
+
+    /** Scores session records written elsewhere (a live agent's file) against {@code capture}'s labels. */
+    static Score sessionsFrom(Path sessions, Path capture) throws IOException, InterruptedException {
+        return score(List.of("--sessions-from", sessions.toString(), capture.toString()));
+    }
+
+    private static Score score(List<String> args) throws IOException, InterruptedException {
         Path json = Files.createTempFile("score", ".json");
         try {
             List<String> cmd = new ArrayList<>(List.of("python3",
-                    Nfe.shared().resolve("tools/score-corpus").toString(), "--nfe", Nfe.commandLine(),
-                    "--json", json.toString(), "--show", "20"));
-            cmd.addAll(paths);
+                    Nfe.shared().resolve("tools/score-corpus").toString(), "--json", json.toString(), "--show", "20"));
+            cmd.addAll(args);
             Nfe.Run r = Nfe.exec(cmd, 900);
             if (r.exit() != 0) {
                 throw new IllegalStateException("score-corpus failed (" + r.exit() + "): " + r.stderr() + r.stdout());

@@ -90,7 +90,12 @@ public final class NfeMetrics implements AutoCloseable {
                 registry.close();
                 throw e;
             }
-            LOG.info("metrics on http://{}{}", ListenAddress.format(endpoint.address()), MetricsEndpoint.PATH);
+            InetSocketAddress bound = endpoint.address();
+            if (bound.getAddress() != null && bound.getAddress().isAnyLocalAddress()) {
+                LOG.info("metrics on http://localhost:{}{} (every interface)", bound.getPort(), MetricsEndpoint.PATH);
+            } else {
+                LOG.info("metrics on http://{}{}", ListenAddress.format(bound), MetricsEndpoint.PATH);
+            }
         }
         return new NfeMetrics(registry, endpoint);
     }

@@ -8,12 +8,14 @@ import dev.nfe.pipeline.kafka.TopicSetup;
 import dev.nfe.pipeline.kafka.agent.AgentOptions;
 import dev.nfe.pipeline.kafka.agent.AgentReport;
 import dev.nfe.pipeline.kafka.agent.KafkaAgent;
+import dev.nfe.pipeline.metrics.NfeMetrics;
 import dev.nfe.pipeline.replay.CaptureOpener;
 import dev.nfe.pipeline.replay.CaptureInputs;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -44,15 +46,17 @@ final class AgentCommand extends Command {
     @Override
     String footer() {
         return "\nLive (--interface): runs until SIGTERM/SIGINT, then drains, finalises every open connection and exits 0;"
-                + " 2 an interface cannot be opened, 3 an interface failed while capturing, 4 Kafka unreachable at start."
+                + " 2 bad usage, an interface cannot be opened or the --metrics address cannot be served on,"
+                + " 3 an interface failed while capturing, 4 Kafka unreachable at start."
                 + " Needs root or CAP_NET_RAW and CAP_NET_ADMIN.\n"
-                + "Files (--read): 0 ok, 2 bad usage or an input is not a capture (nothing is published), "
-                + "3 a capture is damaged (what came before the damage is published), 4 Kafka refused records.";
+                + "Files (--read): 0 ok, 2 bad usage, an input is not a capture or the --metrics address cannot be"
+                + " served on (nothing is published), 3 a capture is damaged (what came before the damage is"
+                + " published), 4 Kafka refused records.";
     }
 
     @Override
     Options options() {
-        return LiveCapture.add(KafkaOptions.add(new Options()
+        return LiveCapture.add(MetricsOption.add(KafkaOptions.add(new Options()
                 .addOption(Option.builder().longOpt("read").hasArgs().argName("FILE...")
                         .desc("capture files (pcap/pcapng) to publish, in this order").get())
                 .addOption(Option.builder().longOpt("agent-id").hasArg().argName("ID")
@@ -63,7 +67,7 @@ final class AgentCommand extends Command {
                 .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
                         .desc("partitions of the segments topic if the agent creates it (default 6)").get())
                 .addOption(Option.builder().longOpt("reader").hasArg().argName("plain|libpcap")
-                        .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get())));
+                        .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get()))));
     }
 
     @Override
@@ -88,19 +92,29 @@ final class AgentCommand extends Command {
         AgentOptions options = new AgentOptions(cl.getOptionValue("agent-id", hostName()), budget(cl),
                 AgentOptions.DEFAULT_BUDGET_FLOWS, 16_384, intOption(cl, "partitions", 6, 1), opener);
 
-        // the same up-front check as replay: a typo must not publish half a run
-        List<String> problems = CaptureInputs.problems(opener, files);
-        if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("nfe: " + p));
+        NfeMetrics metrics;
+        try {
+            metrics = MetricsOption.open(cl, "agent");
+        } catch (IOException e) {
+            err.println("nfe: " + e.getMessage());
             return 2;
         }
-        try {
-            TopicSetup.ensure(settings, options.segmentPartitions());
-        } catch (KafkaSetupException e) {
-            err.println("nfe: " + e.getMessage());
-            return 4;
+        AgentReport r;
+        try (metrics) {
+            // the same up-front check as replay: a typo must not publish half a run
+            List<String> problems = CaptureInputs.problems(opener, files);
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> err.println("nfe: " + p));
+                return 2;
+            }
+            try {
+                TopicSetup.ensure(settings, options.segmentPartitions());
+            } catch (KafkaSetupException e) {
+                err.println("nfe: " + e.getMessage());
+                return 4;
+            }
+            r = new KafkaAgent(settings, options, metrics).run(files);
         }
-        AgentReport r = new KafkaAgent(settings, options).run(files);
         err.printf(Locale.ROOT, "nfe agent: %,d frames, %,d segments, %,d published to %s; payload budget kept %,d bytes"
                         + " of %,d segments on the host%n", r.frames(), r.segments(), r.published(),
                 settings.topics().segments(), r.payloadBytesCut(), r.segmentsCut());

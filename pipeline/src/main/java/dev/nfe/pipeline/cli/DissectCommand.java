@@ -6,10 +6,12 @@ import dev.nfe.pipeline.kafka.KafkaSetupException;
 import dev.nfe.pipeline.kafka.TopicSetup;
 import dev.nfe.pipeline.kafka.dissect.DissectOptions;
 import dev.nfe.pipeline.kafka.dissect.KafkaDissector;
+import dev.nfe.pipeline.metrics.NfeMetrics;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
+import java.io.IOException;
 import java.io.PrintStream;
 
 /** {@code nfe dissect --kafka HOST:PORT}: a member of the dissector group, until SIGTERM/SIGINT. */
@@ -32,13 +34,14 @@ final class DissectCommand extends Command {
 
     @Override
     String footer() {
-        return "\nRuns until SIGTERM or SIGINT, then commits what it has and exits 0. Exit status 4 when the"
-                + " cluster cannot be used or another instance took over this instance's id.";
+        return "\nRuns until SIGTERM or SIGINT, then commits what it has and exits 0. Exit status 2 on bad usage or"
+                + " when the --metrics address cannot be served on, 4 when the cluster cannot be used or another"
+                + " instance took over this instance's id.";
     }
 
     @Override
     Options options() {
-        return KafkaOptions.add(new Options()
+        return MetricsOption.add(KafkaOptions.add(new Options()
                 .addOption(Option.builder().longOpt("group").hasArg().argName("G")
                         .desc("consumer group; instances in one group share the partitions (default nfe-dissect)").get())
                 .addOption(Option.builder().longOpt("instance-id").hasArg().argName("ID")
@@ -49,7 +52,7 @@ final class DissectCommand extends Command {
                 .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
                         .desc("partitions of the segments topic if it has to be created (default 6)").get())
                 .addOption(Option.builder().longOpt("max-flows").hasArg().argName("N")
-                        .desc("open connections kept per agent input and partition (default 262144)").get()));
+                        .desc("open connections kept per agent input and partition (default 262144)").get())));
     }
 
     @Override
@@ -58,14 +61,23 @@ final class DissectCommand extends Command {
         DissectOptions options = new DissectOptions(cl.getOptionValue("group", "nfe-dissect"),
                 cl.getOptionValue("instance-id", AgentCommand.hostName()), intOption(cl, "commit-interval", 1000, 10),
                 DissectorConfig.defaults("").withMaxFlows(intOption(cl, "max-flows", 262_144, 1)));
+        NfeMetrics metrics;
         try {
-            TopicSetup.ensure(settings, intOption(cl, "partitions", 6, 1));
-        } catch (KafkaSetupException e) {
+            metrics = MetricsOption.open(cl, "dissect");
+        } catch (IOException e) {
             err.println("nfe: " + e.getMessage());
-            return 4;
+            return 2;
         }
-        KafkaDissector dissector = new KafkaDissector(settings, options);
-        Signals.onTerminate(dissector::stop);
-        return dissector.run();
+        try (metrics) {
+            try {
+                TopicSetup.ensure(settings, intOption(cl, "partitions", 6, 1));
+            } catch (KafkaSetupException e) {
+                err.println("nfe: " + e.getMessage());
+                return 4;
+            }
+            KafkaDissector dissector = new KafkaDissector(settings, options, metrics);
+            Signals.onTerminate(dissector::stop);
+            return dissector.run();
+        }
     }
 }

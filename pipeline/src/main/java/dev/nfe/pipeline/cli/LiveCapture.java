@@ -13,6 +13,8 @@ import dev.nfe.pipeline.kafka.agent.AgentOptions;
 import dev.nfe.pipeline.kafka.agent.LiveKafkaOutput;
 import dev.nfe.pipeline.live.LiveAgent;
 import dev.nfe.pipeline.live.LiveAgentOptions;
+import dev.nfe.pipeline.live.LiveMetrics;
+import dev.nfe.pipeline.metrics.NfeMetrics;
 import dev.nfe.pipeline.live.LiveOutput;
 import dev.nfe.pipeline.live.LiveReport;
 import dev.nfe.pipeline.live.LocalOutput;
@@ -73,6 +75,21 @@ final class LiveCapture {
     }
 
     static int run(CommandLine cl, String agentId, long payloadBudget, PrintStream err) throws Exception {
+        NfeMetrics metrics;
+        try {
+            NfeMetrics served = MetricsOption.open(cl, "agent");
+            metrics = served != null ? served : NfeMetrics.open("agent", null);
+        } catch (IOException e) {
+            err.println("nfe: " + e.getMessage());
+            return 2;
+        }
+        try (metrics) {
+            return run(cl, agentId, payloadBudget, metrics, err);
+        }
+    }
+
+    private static int run(CommandLine cl, String agentId, long payloadBudget, NfeMetrics metrics, PrintStream err)
+            throws Exception {
         List<String> interfaces = List.of(cl.getOptionValues("interface"));
         LiveOptions capture = new LiveOptions(cl.getOptionValue("filter", LiveOptions.DEFAULT_FILTER),
                 Command.intOption(cl, "snaplen", LiveOptions.DEFAULT_SNAPLEN, 64),
@@ -98,7 +115,7 @@ final class LiveCapture {
                 return 4;
             }
             return capture(options, new LiveKafkaOutput(settings, agentId, payloadBudget,
-                    AgentOptions.DEFAULT_BUDGET_FLOWS, p -> { }), err);
+                    AgentOptions.DEFAULT_BUDGET_FLOWS, metrics::bindKafkaClient), metrics, err);
         }
         String format = Command.choice(cl, "format", "text", "text", "jsonl");
         String outFile = cl.getOptionValue("out");
@@ -111,20 +128,24 @@ final class LiveCapture {
                     new IncidentGrouper(300 * SECOND, 2, 10_000), new LocalOutput.Listener() {
                         @Override
                         public void session(SessionRecord s) {
+                            metrics.countSession(s.outcome().name());
                         }
 
                         @Override
                         public void finding(Finding f) {
+                            metrics.countFinding(f.kind().name());
                         }
                     });
-            return capture(options, output, err);
+            metrics.gauge("nfe_open_flows", "connections open in the in-process dissectors", output::openFlows);
+            return capture(options, output, metrics, err);
         } catch (IOException e) {
             err.println("nfe: cannot write results: " + e.getMessage());
             return 1;
         }
     }
 
-    private static int capture(LiveAgentOptions options, LiveOutput output, PrintStream err) throws Exception {
+    private static int capture(LiveAgentOptions options, LiveOutput output, NfeMetrics metrics, PrintStream err)
+            throws Exception {
         LiveAgent agent;
         try {
             agent = new LiveAgent(options, output);
@@ -132,6 +153,7 @@ final class LiveCapture {
             err.println("nfe: " + e.getMessage());
             return 2;
         }
+        LiveMetrics.register(metrics, agent, output);
         Signals.onTerminate(agent::stop);
         LiveReport r = agent.run();
         for (CaptureStats s : r.stats()) {

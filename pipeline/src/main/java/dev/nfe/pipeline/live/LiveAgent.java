@@ -246,6 +246,18 @@ public final class LiveAgent {
         return out;
     }
 
+    int sources() {
+        return counters.size();
+    }
+
+    SourceCounters counters(int i) {
+        return counters.get(i);
+    }
+
+    String interfaceName(int i) {
+        return options.interfaces().get(i);
+    }
+
     /** Frames waiting between capture and processing (any thread). */
     public int queued() {
         return queue.size();

@@ -36,6 +36,7 @@ public final class LocalOutput implements LiveOutput {
     private final List<CaptureStats> lastStats = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private int current;
+    private volatile int openFlows;
     private SessionRecord lastSession;
 
     /** Told about every session and finding (metrics); called on the processing thread. */
@@ -82,7 +83,17 @@ public final class LocalOutput implements LiveOutput {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        int open = 0;
+        for (Dissector d : dissectors) {
+            open += d.openFlows();
+        }
+        openFlows = open;
         sink.flush();
+    }
+
+    /** Connections open in the dissectors at the last tick (any thread). */
+    public int openFlows() {
+        return openFlows;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.nfe.capture.decode.DecodeStats;
 import dev.nfe.capture.decode.SegmentDecoder;
 import dev.nfe.pipeline.kafka.KafkaSettings;
 import dev.nfe.pipeline.kafka.codec.AvroValues;
+import dev.nfe.pipeline.metrics.NfeMetrics;
 import dev.nfe.pipeline.replay.CaptureInputs;
 import dev.nfe.schema.v1.AgentStats;
 import dev.nfe.schema.v1.MarkerKind;
@@ -35,10 +36,24 @@ public final class KafkaAgent {
 
     private final KafkaSettings settings;
     private final AgentOptions options;
+    private final NfeMetrics metrics;
+    private final AgentTotals totals = new AgentTotals();
 
     public KafkaAgent(KafkaSettings settings, AgentOptions options) {
+        this(settings, options, null);
+    }
+
+    /**
+     * @param metrics where the agent's frames, bytes, segments and Kafka drops and its producer's
+     *                own metrics are published; null for none
+     */
+    public KafkaAgent(KafkaSettings settings, AgentOptions options, NfeMetrics metrics) {
         this.settings = settings;
         this.options = options;
+        this.metrics = metrics;
+        if (metrics != null) {
+            totals.register(metrics);
+        }
     }
 
     Properties producerConfig() {
@@ -78,7 +93,10 @@ public final class KafkaAgent {
         long segments = 0;
         SegmentPublisher pub;
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig())) {
-            pub = new SegmentPublisher(producer, settings.topics().segments(), options.agentId(), budget);
+            if (metrics != null) {
+                metrics.bindKafkaClient(producer);
+            }
+            pub = new SegmentPublisher(producer, settings.topics().segments(), options.agentId(), budget, totals);
             for (String capture : captures) {
                 FileRun run = new FileRun(capture, pub);
                 String error = run.publish();
@@ -155,6 +173,7 @@ public final class KafkaAgent {
         @Override
         public void frame(long number, long ts, int linkType, byte[] buf, int off, int capLen, int origLen) {
             frames++;
+            totals.frame(origLen);
             if (ts > maxTs) {
                 maxTs = ts;
             }

@@ -60,9 +60,11 @@ public final class LiveKafkaOutput implements LiveOutput {
     public void open(List<String> names) {
         producer = new KafkaProducer<>(KafkaAgent.producerConfig(settings, agentId, LIVE_MAX_BLOCK_MS));
         onProducer.accept(producer);
+        // AgentTotals are the file agent's series; live series come from the agent's own counters
         for (String name : names) {
             sources.add(name);
-            publishers.add(new SegmentPublisher(producer, settings.topics().segments(), agentId, budget));
+            publishers.add(new SegmentPublisher(producer, settings.topics().segments(), agentId, budget,
+                    new AgentTotals()));
         }
     }
 

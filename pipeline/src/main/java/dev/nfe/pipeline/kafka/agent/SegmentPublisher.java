@@ -28,6 +28,7 @@ final class SegmentPublisher {
     private final String agent;
     private final SegmentCodec codec = new SegmentCodec();
     private final PayloadBudget budget;
+    private final AgentTotals totals;
     private final AtomicLong ackedSegments = new AtomicLong();
     private final AtomicLong ackedMarkers = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -36,11 +37,13 @@ final class SegmentPublisher {
     private long sent;
     private long payloadBytes;
 
-    SegmentPublisher(Producer<byte[], byte[]> producer, String topic, String agent, PayloadBudget budget) {
+    SegmentPublisher(Producer<byte[], byte[]> producer, String topic, String agent, PayloadBudget budget,
+                     AgentTotals totals) {
         this.producer = producer;
         this.topic = topic;
         this.agent = agent;
         this.budget = budget;
+        this.totals = totals;
         this.partitions = producer.partitionsFor(topic).size();
     }
 
@@ -59,6 +62,7 @@ final class SegmentPublisher {
         byte[] value = codec.encode(s, agent, source, d.keepPayload(), d.firstInFlow(), captureLoss);
         payloadBytes += d.keepPayload();
         sent++;
+        totals.segment();
         try {
             producer.send(new ProducerRecord<>(topic, FlowKeyBytes.of(s.src(), s.dst()), value), segmentDone);
         } catch (KafkaException | IllegalStateException e) {
@@ -93,6 +97,7 @@ final class SegmentPublisher {
             counter.incrementAndGet();
         } else {
             failed.incrementAndGet();
+            totals.kafkaDrop();
             firstFailure.compareAndSet(null, e);
         }
     }

@@ -6,6 +6,7 @@ import dev.nfe.pipeline.kafka.KafkaSettings;
 import dev.nfe.pipeline.kafka.codec.ResultEncoder;
 import dev.nfe.pipeline.kafka.codec.FindingAvro;
 import dev.nfe.pipeline.kafka.codec.SessionAvro;
+import dev.nfe.pipeline.metrics.NfeMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -41,7 +42,9 @@ import java.util.Properties;
  * progress are committed together or not at all (exactly once). See {@link PartitionWork} for
  * how a successor rebuilds open flows without publishing anything twice.
  *
- * <p>Single-threaded: the poll loop does everything; {@link #stop} may be called from any thread.
+ * <p>Single-threaded: the poll loop does everything; {@link #stop} may be called from any thread,
+ * and {@link #stats} read from any: the loop publishes an immutable snapshot after every poll, and
+ * the metrics read that, never the dissectors' state.
  */
 public final class KafkaDissector implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDissector.class);
@@ -53,6 +56,8 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     private final PartitionCounters counters = new PartitionCounters();
     private final Map<TopicPartition, PartitionWork> works = new HashMap<>();
     private final Publisher publisher = new Publisher();
+    private final NfeMetrics metrics;
+    private final CommittedResults committed;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private volatile boolean stopping;
@@ -60,12 +65,45 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     private long transactionStart;
     private boolean restoreNeeded;
     private long commits;
+    private long aborts;
     /** For monitoring and tests, read from other threads. */
     private volatile int assigned;
+    private volatile DissectStats stats = DissectStats.NONE;
 
     public KafkaDissector(KafkaSettings settings, DissectOptions options) {
+        this(settings, options, null);
+    }
+
+    /**
+     * @param metrics where this instance's counters, its results by outcome and its Kafka clients'
+     *                own metrics are published; null for none
+     */
+    public KafkaDissector(KafkaSettings settings, DissectOptions options, NfeMetrics metrics) {
         this.settings = settings;
         this.options = options;
+        this.metrics = metrics;
+        this.committed = new CommittedResults(metrics);
+        if (metrics != null) {
+            register(metrics);
+        }
+    }
+
+    /** Every value read from the published snapshot (or a volatile), so the HTTP thread may read it. */
+    private void register(NfeMetrics m) {
+        m.functionCounter("nfe_records", "records read from the segments topic (rebuilds after a takeover included)",
+                () -> stats.records());
+        m.functionCounter("nfe_segments", "TCP segments read from the segments topic", () -> stats.segments());
+        m.functionCounter("nfe_markers", "agent heartbeats and end-of-input markers read", () -> stats.markers());
+        m.functionCounter("nfe_dead_letters", "records copied to the dead-letter topic (committed)",
+                () -> stats.deadLetters());
+        m.functionCounter("nfe_internal_errors", "records that met a bug of nfe's (dead-lettered too)",
+                () -> stats.internalErrors());
+        m.functionCounter("nfe_transactions", "Kafka transactions of results and offsets", () -> stats.commits(),
+                "result", "committed");
+        m.functionCounter("nfe_transactions", "Kafka transactions of results and offsets", () -> stats.aborts(),
+                "result", "aborted");
+        m.gauge("nfe_open_flows", "connections followed now over the owned partitions", () -> stats.openFlows());
+        m.gauge("nfe_partitions", "segments partitions owned now", () -> assigned);
     }
 
     Properties consumerConfig() {
@@ -104,6 +142,10 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     public int run() {
         consumer = new KafkaConsumer<>(consumerConfig());
         producer = new KafkaProducer<>(producerConfig());
+        if (metrics != null) {
+            metrics.bindKafkaClient(consumer);
+            metrics.bindKafkaClient(producer);
+        }
         int exit = 0;
         try {
             // aborts whatever a previous run with this identity left open, and fences it
@@ -128,6 +170,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
                 if (restoreNeeded && !stopping) {
                     restoreAll();
                 }
+                publishStats();
                 long now = System.currentTimeMillis();
                 if (now >= nextStats) {
                     logStats();
@@ -141,15 +184,21 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
             LOG.error("another dissector took over {}: {}", options.transactionalId(), e.toString());
             exit = 4;
         } finally {
+            publishStats();
             logStats();
             closeQuietly();
         }
         return exit;
     }
 
-    /** Records this instance has processed (rebuilds included). */
+    /** Records this instance has processed (rebuilds included), as of the last poll. */
     public long recordsProcessed() {
-        return counters.records;
+        return stats.records();
+    }
+
+    /** What this instance has done, as of its last poll. Any thread. */
+    public DissectStats stats() {
+        return stats;
     }
 
     /** Segments partitions this instance owns now. */
@@ -219,6 +268,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
         }
         inTransaction = false;
         commits++;
+        committed.committed();
     }
 
     private void abortQuietly() {
@@ -226,6 +276,8 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
             return;
         }
         inTransaction = false;
+        aborts++;
+        committed.aborted();
         try {
             producer.abortTransaction();
         } catch (KafkaException e) {
@@ -289,16 +341,25 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
         }
     }
 
-    private void logStats() {
+    /** On the poll thread: a new snapshot for other threads. */
+    private void publishStats() {
         int open = 0;
         for (PartitionWork w : works.values()) {
             open += w.openFlows();
         }
         PartitionCounters c = counters;
+        stats = new DissectStats(c.records, c.segments, c.markers, committed.deadLetters(), c.internalErrors,
+                c.replayed, commits, aborts, open, works.size());
+    }
+
+    private void logStats() {
+        PartitionCounters c = counters;
+        DissectStats s = stats;
         LOG.info("records {} (segments {}, markers {}), sessions {}, findings {}, dead letters {}, internal errors {},"
-                        + " replayed {} (skipped {}, results suppressed {}), open flows {}, partitions {}, commits {}",
-                c.records, c.segments, c.markers, c.sessions, c.findings, c.deadLettered, c.internalErrors, c.replayed,
-                c.replaySkipped, c.resultsSuppressed, open, works.size(), commits);
+                        + " replayed {} (skipped {}, results suppressed {}), open flows {}, partitions {}, commits {},"
+                        + " aborts {}", c.records, c.segments, c.markers, c.sessions, c.findings, c.deadLettered,
+                c.internalErrors, c.replayed, c.replaySkipped, c.resultsSuppressed, s.openFlows(), s.partitions(),
+                commits, aborts);
     }
 
     private void closeQuietly() {
@@ -319,12 +380,14 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
         private final ResultEncoder encoder = new ResultEncoder();
         @Override
         public void session(SessionRecord s) {
+            committed.session(s.outcome().name());
             producer.send(new ProducerRecord<>(settings.topics().sessions(), key(s.server().toString()),
                     encoder.session(SessionAvro.toAvro(s))));
         }
 
         @Override
         public void finding(Finding f) {
+            committed.finding(f.kind().name());
             producer.send(new ProducerRecord<>(settings.topics().findings(), key(f.server().toString()),
                     encoder.finding(FindingAvro.toAvro(f))));
         }
@@ -332,6 +395,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
         @Override
         public void deadLetter(ConsumerRecord<byte[], byte[]> r, String why) {
             counters.deadLettered++;
+            committed.deadLetter();
             RecordHeaders h = new RecordHeaders();
             h.add("nfe.error", why.getBytes(StandardCharsets.UTF_8));
             h.add("nfe.source", (r.topic() + "/" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +27,7 @@ class LiveOverloadTest {
     void everyReceivedPacketIsProcessedOrCountedAsDropped(@TempDir Path tmp) throws Exception {
         assumeTrue(LiveEnv.root(), "live capture needs root (CI runs as root)");
         Path capture = LargeCapture.dir().resolve("capture.pcap");
-        try (Veth veth = Veth.create()) {
+        try (Veth veth = Veth.create("ov", 65535)) {
             Path out = tmp.resolve("agent.jsonl");
             Path log = tmp.resolve("agent.log");
             List<String> cmd = new ArrayList<>(Nfe.command());
@@ -59,50 +57,6 @@ class LiveOverloadTest {
             assertEquals(sent, received + last.path("pcap_if_dropped").asLong(), "the kernel saw what was sent: " + last);
             assertTrue(kernel + queue > 0, "no overload happened, the test proves nothing: " + last);
             assertEquals(kernel + last.path("pcap_if_dropped").asLong() + queue, last.path("capture_loss").asLong());
-        }
-    }
-
-    /** A network namespace with one end of a veth pair; the other end stays here for the agent. */
-    record Veth(String ns, String inside, String outside) implements AutoCloseable {
-        static Veth create() throws Exception {
-            String id = Long.toString(ProcessHandle.current().pid() % 100_000);
-            Veth v = new Veth("nfe-ov-" + id, "nfeov" + id + "a", "nfeov" + id + "b");
-            v.cleanup();
-            sh("ip", "netns", "add", v.ns);
-            sh("ip", "link", "add", v.inside, "type", "veth", "peer", "name", v.outside);
-            sh("ip", "link", "set", v.inside, "netns", v.ns);
-            // loopback captures hold frames up to 64 KiB: the pair must carry them
-            sh("ip", "netns", "exec", v.ns, "ip", "link", "set", v.inside, "mtu", "65535", "up");
-            sh("ip", "link", "set", v.outside, "mtu", "65535", "up");
-            sh("sysctl", "-qw", "net.ipv6.conf." + v.outside + ".disable_ipv6=1");
-            return v;
-        }
-
-        /** Sends the capture at top speed; returns the packets tcpreplay says it sent. */
-        long replayTopSpeed(Path capture) throws Exception {
-            Nfe.Run r = Nfe.exec(List.of("ip", "netns", "exec", ns, "tcpreplay", "--topspeed", "-i", inside,
-                    capture.toString()), 300);
-            assertEquals(0, r.exit(), r.stderr() + r.stdout());
-            Matcher m = Pattern.compile("Actual: (\\d+) packets").matcher(r.stdout());
-            assertTrue(m.find(), r.stdout());
-            Matcher failed = Pattern.compile("Failed packets:\\s+(\\d+)").matcher(r.stdout());
-            assertTrue(failed.find() && failed.group(1).equals("0"), r.stdout());
-            return Long.parseLong(m.group(1));
-        }
-
-        private void cleanup() throws Exception {
-            Nfe.exec(List.of("ip", "link", "del", outside), 30);
-            Nfe.exec(List.of("ip", "netns", "del", ns), 30);
-        }
-
-        @Override
-        public void close() throws Exception {
-            cleanup();
-        }
-
-        private static void sh(String... cmd) throws Exception {
-            Nfe.Run r = Nfe.exec(List.of(cmd), 60);
-            assertEquals(0, r.exit(), String.join(" ", cmd) + ": " + r.stderr());
         }
     }
 }

@@ -43,8 +43,7 @@ class LiveKafkaOutageTest {
             List<String> cmd = new ArrayList<>(Nfe.command());
             cmd.addAll(List.of("agent", "--interface", veth.outside(), "--kafka", kafka.bootstrap(), "--kafka-config",
                     props.toString(), "--topic-prefix", "live.", "--agent-id", "live-agent", "--queue-bytes", "4194304",
-                    // a 64 KiB-MTU veth makes every ring slot 64 KiB: 256 MiB hold 4,096 frames
-                    "--buffer-size", "268435456",
+                    "--buffer-size", "16777216",
                     "--stats-interval", "1"));
             Process agent = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(log.toFile()).start();

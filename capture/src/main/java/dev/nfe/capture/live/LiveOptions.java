@@ -6,11 +6,11 @@ package dev.nfe.capture.live;
  * @param filter        BPF filter compiled by libpcap (tcpdump syntax); only TCP matters to nfe
  * @param snaplen       bytes kept per frame; handshakes need the whole ClientHello and certificates
  * @param bufferBytes   kernel ring size: what absorbs bursts while the agent is busy
- * @param immediate     deliver each packet at once (TPACKET_V2) instead of in ring blocks that the
- *                      kernel hands over when full or after {@code timeoutMillis} (TPACKET_V3); on
- *                      by default, because block hand-over on a quiet interface is not reliable on
- *                      every kernel (see {@link dev.nfe.capture.pcap4j.LiveInterface})
- * @param timeoutMillis the ring block timeout in block mode
+ * @param immediate     deliver each packet at once (TPACKET_V2, one ring slot per frame, each as large
+ *                      as the interface's biggest frame: 64 KiB with offloads) instead of in ring
+ *                      blocks that the kernel hands over when full or after {@code timeoutMillis}
+ *                      (TPACKET_V3, frames packed: a 64 MiB ring holds hundreds of thousands)
+ * @param timeoutMillis the ring block timeout: the longest a packet waits on a quiet interface
  * @param promiscuous   also capture traffic not addressed to this host (span ports, taps)
  */
 public record LiveOptions(String filter, int snaplen, int bufferBytes, boolean immediate, int timeoutMillis,
@@ -27,6 +27,6 @@ public record LiveOptions(String filter, int snaplen, int bufferBytes, boolean i
     }
 
     public static LiveOptions defaults() {
-        return new LiveOptions(DEFAULT_FILTER, DEFAULT_SNAPLEN, DEFAULT_BUFFER, true, DEFAULT_TIMEOUT_MILLIS, false);
+        return new LiveOptions(DEFAULT_FILTER, DEFAULT_SNAPLEN, DEFAULT_BUFFER, false, DEFAULT_TIMEOUT_MILLIS, false);
     }
 }

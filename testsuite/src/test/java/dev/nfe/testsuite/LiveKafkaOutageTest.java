@@ -4,6 +4,7 @@ import dev.nfe.pipeline.kafka.codec.AvroValues;
 import dev.nfe.pipeline.kafka.codec.SegmentCodec;
 import dev.nfe.pipeline.kafka.codec.WireSegment;
 import dev.nfe.schema.v1.AgentStats;
+import dev.nfe.testsuite.live.NetnsVeth;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -36,32 +37,33 @@ class LiveKafkaOutageTest {
         Path props = tmp.resolve("producer.properties");
         // a 1 MiB producer buffer fills within a second of the outage, so the queue has to take over
         Files.writeString(props, "buffer.memory=1048576\n");
-        try (Veth veth = Veth.create("ko", 65535); DeployedKafka kafka = new DeployedKafka()) {
+        try (NetnsVeth veth = NetnsVeth.create(); DeployedKafka kafka = new DeployedKafka()) {
             DeployedKafka.Run start = kafka.script("start");
             assertEquals(0, start.exit(), start.describe());
             Path log = tmp.resolve("agent.log");
             List<String> cmd = new ArrayList<>(Nfe.command());
-            cmd.addAll(List.of("agent", "--interface", veth.outside(), "--kafka", kafka.bootstrap(), "--kafka-config",
+            cmd.addAll(List.of("agent", "--interface", veth.captureInterface(), "--kafka", kafka.bootstrap(), "--kafka-config",
                     props.toString(), "--topic-prefix", "live.", "--agent-id", "live-agent", "--queue-bytes", "4194304",
-                    "--buffer-size", "16777216",
+                    // a 64 KiB-MTU veth makes every immediate-mode ring slot 64 KiB: 256 MiB hold 4,096 frames
+                    "--buffer-size", "268435456",
                     "--stats-interval", "1"));
             Process agent = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(log.toFile()).start();
-            String source = "live-agent/" + veth.outside();
+            String source = "live-agent/" + veth.captureInterface();
             long sent;
             try (Admin admin = Admin.create(KafkaReads.client(kafka.bootstrap()))) {
-                LiveEnv.awaitLog(log, "capturing on " + veth.outside(), 60);
-                sent = veth.replay(small, "--pps=4000");
+                LiveEnv.awaitLog(log, "capturing on " + veth.captureInterface(), 60);
+                sent = LiveEnv.sentAll(veth.replay(small, NetnsVeth.Rate.pps(4000)));
                 KafkaReads.await("the first replay on the topic", 60_000, () -> segmentsOnTopic(kafka, source) >= 2000);
 
                 DeployedKafka.Run stop = kafka.script("stop");
                 assertEquals(0, stop.exit(), stop.describe());
                 // 40,000 packets in 2 s with nowhere to go: more than the producer buffer and the queue hold
-                sent += veth.replay(large, "--pps=20000", "--limit=40000");
+                sent += LiveEnv.sentAll(veth.replay(large, new NetnsVeth.Rate(List.of("--pps=20000", "--limit=40000"))));
                 assertTrue(agent.isAlive(), "the agent kept running without Kafka");
                 DeployedKafka.Run again = kafka.script("start");
                 assertEquals(0, again.exit(), again.describe());
-                sent += veth.replay(small, "--pps=4000");
+                sent += LiveEnv.sentAll(veth.replay(small, NetnsVeth.Rate.pps(4000)));
                 Thread.sleep(2000);
             } finally {
                 agent.destroy(); // SIGTERM

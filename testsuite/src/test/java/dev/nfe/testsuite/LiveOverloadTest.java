@@ -1,6 +1,7 @@
 package dev.nfe.testsuite;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nfe.testsuite.live.NetnsVeth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,18 +28,18 @@ class LiveOverloadTest {
     void everyReceivedPacketIsProcessedOrCountedAsDropped(@TempDir Path tmp) throws Exception {
         assumeTrue(LiveEnv.root(), "live capture needs root (CI runs as root)");
         Path capture = LargeCapture.dir().resolve("capture.pcap");
-        try (Veth veth = Veth.create("ov", 65535)) {
+        try (NetnsVeth veth = NetnsVeth.create()) {
             Path out = tmp.resolve("agent.jsonl");
             Path log = tmp.resolve("agent.log");
             List<String> cmd = new ArrayList<>(Nfe.command());
-            cmd.addAll(List.of("agent", "--interface", veth.outside(), "--buffer-size", "2097152",
+            cmd.addAll(List.of("agent", "--interface", veth.captureInterface(), "--buffer-size", "2097152",
                     "--queue-bytes", "1048576", "--format", "jsonl", "--out", out.toString()));
             Process agent = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(log.toFile()).start();
             long sent;
             try {
-                LiveEnv.awaitLog(log, "capturing on " + veth.outside(), 60);
-                sent = veth.replayTopSpeed(capture);
+                LiveEnv.awaitLog(log, "capturing on " + veth.captureInterface(), 60);
+                sent = LiveEnv.sentAll(veth.replay(capture, NetnsVeth.Rate.topspeed()));
                 Thread.sleep(1000);
             } finally {
                 agent.destroy();

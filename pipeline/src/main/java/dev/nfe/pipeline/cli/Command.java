@@ -72,19 +72,32 @@ abstract class Command {
     }
 
     static int intOption(CommandLine cl, String name, int def, int min) throws UsageException {
+        return Math.toIntExact(numberOption(cl, name, def, min, Integer.MAX_VALUE));
+    }
+
+    static long longOption(CommandLine cl, String name, long def, long min) throws UsageException {
+        return numberOption(cl, name, def, min, Long.MAX_VALUE);
+    }
+
+    private static long numberOption(CommandLine cl, String name, long def, long min, long max)
+            throws UsageException {
         String v = cl.getOptionValue(name);
         if (v == null) {
             return def;
         }
+        long n;
         try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min) {
-                throw new UsageException("--" + name + " must be at least " + min + ", not " + v);
-            }
-            return n;
+            n = Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " needs a whole number, not '" + v + "'");
         }
+        if (n < min) {
+            throw new UsageException("--" + name + " must be at least " + min + ", not " + v);
+        }
+        if (n > max) {
+            throw new UsageException("--" + name + " must be at most " + max + ", not " + v);
+        }
+        return n;
     }
 
     static String choice(CommandLine cl, String name, String def, String... allowed) throws UsageException {

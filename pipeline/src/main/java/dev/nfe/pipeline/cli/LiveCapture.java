@@ -56,9 +56,9 @@ final class LiveCapture {
                         .desc("bytes kept per packet (default " + LiveOptions.DEFAULT_SNAPLEN + ")").get())
                 .addOption(Option.builder().longOpt("buffer-size").hasArg().argName("BYTES")
                         .desc("kernel capture buffer per interface (default " + LiveOptions.DEFAULT_BUFFER + ")").get())
-                .addOption(null, "immediate", false, "hand every packet over at once (TPACKET_V2) instead of in ring"
-                        + " blocks within 100 ms (TPACKET_V3); each ring slot then holds one frame of the largest"
-                        + " size, so the same buffer holds far fewer packets")
+                .addOption(null, "ring-blocks", false, "let the kernel hand packets over in ring blocks (TPACKET_V3)"
+                        + " instead of one by one: a buffer holds far more packets (busy links), but a partly filled"
+                        + " block on an interface that then stays quiet may not be handed over")
                 .addOption(null, "promiscuous", false, "also capture traffic not addressed to this host")
                 .addOption(Option.builder().longOpt("stats-interval").hasArg().argName("SECONDS")
                         .desc("how often capture counters are logged and published (default 10)").get())
@@ -93,9 +93,9 @@ final class LiveCapture {
         List<String> interfaces = List.of(cl.getOptionValues("interface"));
         LiveOptions capture = new LiveOptions(cl.getOptionValue("filter", LiveOptions.DEFAULT_FILTER),
                 Command.intOption(cl, "snaplen", LiveOptions.DEFAULT_SNAPLEN, 64),
-                Command.intOption(cl, "buffer-size", LiveOptions.DEFAULT_BUFFER, 65_536), cl.hasOption("immediate"),
+                Command.intOption(cl, "buffer-size", LiveOptions.DEFAULT_BUFFER, 65_536), !cl.hasOption("ring-blocks"),
                 LiveOptions.DEFAULT_TIMEOUT_MILLIS, cl.hasOption("promiscuous"));
-        long queueBytes = longOption(cl, "queue-bytes", LiveAgentOptions.DEFAULT_QUEUE_BYTES, 1 << 20);
+        long queueBytes = Command.longOption(cl, "queue-bytes", LiveAgentOptions.DEFAULT_QUEUE_BYTES, 1 << 20);
         LiveAgentOptions options = new LiveAgentOptions(agentId, interfaces, capture,
                 LiveAgentOptions.DEFAULT_QUEUE_FRAMES, queueBytes,
                 Command.intOption(cl, "stats-interval", 10, 1) * SECOND, SECOND, 2 * SECOND,
@@ -163,21 +163,5 @@ final class LiveCapture {
         }
         r.errors().forEach(e -> err.println("nfe: " + e));
         return r.exitCode();
-    }
-
-    static long longOption(CommandLine cl, String name, long def, long min) throws Command.UsageException {
-        String v = cl.getOptionValue(name);
-        if (v == null) {
-            return def;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < min) {
-                throw new Command.UsageException("--" + name + " must be at least " + min + ", not " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new Command.UsageException("--" + name + " needs a whole number, not '" + v + "'");
-        }
     }
 }

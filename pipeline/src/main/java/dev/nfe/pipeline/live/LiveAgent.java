@@ -160,10 +160,13 @@ public final class LiveAgent {
     private void stats(boolean last) throws IOException {
         long wall = System.currentTimeMillis() * 1_000_000L;
         for (int i = 0; i < counters.size(); i++) {
-            CaptureStats s = snapshot(i, wall, last);
-            output.stats(i, s);
-            LOG.info(line(s));
+            publish(i, snapshot(i, wall, last));
         }
+    }
+
+    private void publish(int source, CaptureStats s) throws IOException {
+        output.stats(source, s);
+        LOG.info(line(s));
     }
 
     private CaptureStats snapshot(int i, long wall, boolean last) {
@@ -192,8 +195,7 @@ public final class LiveAgent {
         for (int i = 0; i < counters.size(); i++) {
             CaptureStats s = snapshot(i, wall, true);
             last.add(s);
-            output.stats(i, s);
-            LOG.info(line(s));
+            publish(i, s);
             if (!s.balanced()) {
                 // should not happen: something was counted twice or not at all
                 LOG.warn("{}: counters do not balance: received {} != processed {} + kernel {} + queue {}",

@@ -3,6 +3,7 @@ package dev.nfe.testsuite.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nfe.dissect.report.Outcome;
+import dev.nfe.testsuite.LiveEnv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +50,7 @@ class LiveServersTest {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile()).start();
             Map<String, Outcome> expected = new HashMap<>();
             try {
-                awaitLog(log, "capturing on lo");
+                LiveEnv.awaitLog(log, "capturing on lo", 60);
                 for (LoopbackServers.Server s : all) {
                     for (TlsVersion v : TlsVersion.values()) {
                         for (Clients.Result c : List.of(Clients.curl(s.address(), v), Clients.sClient(s.address(), v))) {
@@ -94,15 +95,5 @@ class LiveServersTest {
             }
             assertTrue(resets >= 6, "resets checked: " + resets);
         }
-    }
-
-    private static void awaitLog(Path log, String text) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no '" + text + "' in the agent's log");
     }
 }

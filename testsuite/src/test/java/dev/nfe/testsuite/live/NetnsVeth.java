@@ -48,29 +48,29 @@ import java.util.regex.Pattern;
  * --enet-smac=02:00:00:00:00:01 --enet-dmac=02:00:00:00:00:02 -i in.pcap -o out.pcap}; {@link
  * #replay} refuses them rather than sending garbage.
  */
-final class NetnsVeth implements AutoCloseable {
+public final class NetnsVeth implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int IFNAMSIZ = 15;
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LINKTYPE_ETHERNET = 1;
 
     /** How fast tcpreplay sends: tcpreplay's own options. */
-    record Rate(List<String> options) {
-        static Rate topspeed() {
+    public record Rate(List<String> options) {
+        public static Rate topspeed() {
             return new Rate(List.of("--topspeed"));
         }
 
-        static Rate mbps(double megabitsPerSecond) {
+        public static Rate mbps(double megabitsPerSecond) {
             return new Rate(List.of(String.format(Locale.ROOT, "--mbps=%s", megabitsPerSecond)));
         }
 
-        static Rate pps(long packetsPerSecond) {
+        public static Rate pps(long packetsPerSecond) {
             return new Rate(List.of("--pps=" + packetsPerSecond));
         }
     }
 
     /** tcpreplay's own report of a replay ("Actual:", "Rated:" and the device statistics). */
-    record Replay(long packets, long bytes, double seconds, double mbps, double pps, long successful,
+    public record Replay(long packets, long bytes, double seconds, double mbps, double pps, long successful,
                   long failed, long truncated, long retriedEnobufs, long retriedEagain, Commands.Result run) {
     }
 
@@ -90,7 +90,7 @@ final class NetnsVeth implements AutoCloseable {
     }
 
     /** Creates the namespace and the pair, both links up. Needs root. */
-    static NetnsVeth create() throws IOException, InterruptedException {
+    public static NetnsVeth create() throws IOException, InterruptedException {
         String name;
         do {
             name = "nfe-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
@@ -140,7 +140,7 @@ final class NetnsVeth implements AutoCloseable {
     }
 
     /** Its peer, in this process's namespace: capture here. */
-    String captureInterface() {
+    public String captureInterface() {
         return captureInterface;
     }
 
@@ -151,7 +151,7 @@ final class NetnsVeth implements AutoCloseable {
         return Commands.run(cmd, timeout);
     }
 
-    Replay replay(Path capture, Rate rate) throws IOException, InterruptedException {
+    public Replay replay(Path capture, Rate rate) throws IOException, InterruptedException {
         return replay(capture, rate, 1, Duration.ofMinutes(10));
     }
 

@@ -10,7 +10,9 @@ package dev.nfe.capture.live;
  *                      as the interface's biggest frame: 64 KiB with offloads) instead of in ring
  *                      blocks that the kernel hands over when full or after {@code timeoutMillis}
  *                      (TPACKET_V3, frames packed: a 64 MiB ring holds hundreds of thousands)
- * @param timeoutMillis the ring block timeout: the longest a packet waits on a quiet interface
+ * @param timeoutMillis the ring block timeout in block mode; on this project's Linux 6.18 machine the
+ *                      kernel did not always retire a partly filled block on an interface that then
+ *                      stayed quiet, so its last packets waited: immediate mode is the default
  * @param promiscuous   also capture traffic not addressed to this host (span ports, taps)
  */
 public record LiveOptions(String filter, int snaplen, int bufferBytes, boolean immediate, int timeoutMillis,
@@ -27,6 +29,6 @@ public record LiveOptions(String filter, int snaplen, int bufferBytes, boolean i
     }
 
     public static LiveOptions defaults() {
-        return new LiveOptions(DEFAULT_FILTER, DEFAULT_SNAPLEN, DEFAULT_BUFFER, false, DEFAULT_TIMEOUT_MILLIS, false);
+        return new LiveOptions(DEFAULT_FILTER, DEFAULT_SNAPLEN, DEFAULT_BUFFER, true, DEFAULT_TIMEOUT_MILLIS, false);
     }
 }

@@ -23,12 +23,12 @@ import java.util.Locale;
  * <p>Frames are read with non-blocking {@code pcap_dispatch}; the caller's capture thread waits
  * between empty reads itself. Blocking reads cannot be trusted to come back: with libpcap 1.10
  * {@code getNextPacketEx} ignores the read timeout, and a blocking {@code pcap_dispatch} polls
- * without a timeout too, relying on the kernel to wake it when it retires a ring block after the
- * block timeout (TPACKET_V3) or, in immediate mode (TPACKET_V2), waiting for the next packet. On
- * this project's Linux 6.18 test machine that wake-up did not come on a quiet interface: 54
- * packets waited for minutes and a stop was never seen. The block itself is retired on time, so
- * a non-blocking read sees it within the block timeout; {@link #breakLoop} still ends a running
- * dispatch early.
+ * without a timeout too, relying on the kernel to wake it when it retires a ring block
+ * (TPACKET_V3) or, in immediate mode (TPACKET_V2), waiting for the next packet. On this
+ * project's Linux 6.18 test machine a quiet interface was never woken, so a stop was never seen.
+ * In block mode the kernel did not always retire a partly filled block either (6 packets waited
+ * for seconds on an interface that then stayed quiet), which is why immediate mode is the
+ * default. {@link #breakLoop} ends a running dispatch early.
  *
  * <p>Threading: {@link #dispatch}, {@link #counters} and {@link #close} belong to one capture
  * thread; {@link #breakLoop} may be called from any thread. pcap4j delivers each frame as a fresh

@@ -2,6 +2,7 @@ package dev.nfe.pipeline.live;
 
 import dev.nfe.capture.FrameSink;
 import dev.nfe.capture.live.LiveCaptureException;
+import dev.nfe.capture.live.PcapCounters;
 import dev.nfe.capture.pcap4j.LiveInterface;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,17 +70,23 @@ final class CaptureLoop implements Runnable, FrameSink {
     }
 
     /**
-     * What the kernel still holds, then the last counters. Reads do not block, so this ends as
-     * soon as the ring is empty (or after {@code DRAIN_NANOS} on an interface that stays busy). A
-     * break requested before this thread re-entered dispatch is consumed by the first call (-1),
-     * so only 0 ends the loop.
+     * What the kernel still holds, then the last counters. Reading until a read finds nothing is
+     * not enough in block mode (a partly filled block is handed over only once the kernel retires
+     * it): read until every packet the kernel counted and did not drop has been delivered, waiting
+     * between empty reads, for at most {@code DRAIN_NANOS} (an interface that stays busy never
+     * gets there). A break requested before this thread re-entered dispatch just
+     * makes one read return -1.
      */
     private void drain() throws LiveCaptureException {
         long deadline = System.nanoTime() + DRAIN_NANOS;
-        while (iface.dispatch(this) != 0 && System.nanoTime() - deadline < 0) {
-            // keep reading
+        PcapCounters p = iface.counters();
+        while (p.received() - p.dropped() > iface.frames() && System.nanoTime() - deadline < 0) {
+            if (iface.dispatch(this) <= 0) {
+                LockSupport.parkNanos(MAX_WAIT_NANOS);
+            }
+            p = iface.counters();
         }
-        counters.pcap = iface.counters();
+        counters.pcap = p;
     }
 
     @Override

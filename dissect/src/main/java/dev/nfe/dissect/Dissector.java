@@ -58,6 +58,14 @@ public final class Dissector {
                 config.tlsPorts());
     }
 
+    /**
+     * Loads what the first certificate of a run would otherwise load on a worker's hot path
+     * (Bouncy Castle's classes, ~30 ms); a driver may call it on a spare thread at start.
+     */
+    public static void warmUp() {
+        TlsContext.warmUp();
+    }
+
     public DissectorConfig config() {
         return config;
     }

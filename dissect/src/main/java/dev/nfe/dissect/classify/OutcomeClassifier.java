@@ -2,8 +2,8 @@ package dev.nfe.dissect.classify;
 
 import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.Role;
-import dev.nfe.dissect.tls.Alert;
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.report.ServerHello;
 
 import java.util.List;
 

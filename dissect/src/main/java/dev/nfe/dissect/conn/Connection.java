@@ -3,8 +3,8 @@ package dev.nfe.dissect.conn;
 import dev.nfe.capture.Endpoint;
 import dev.nfe.capture.TcpSegment;
 import dev.nfe.dissect.classify.EventKind;
-import dev.nfe.dissect.tls.Alert;
-import dev.nfe.dissect.tls.CertificateInfo;
+import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.report.CertificateInfo;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

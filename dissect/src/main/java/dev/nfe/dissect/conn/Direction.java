@@ -5,10 +5,10 @@ import dev.nfe.dissect.classify.EventKind;
 import dev.nfe.dissect.classify.Protected;
 import dev.nfe.dissect.tcp.ReassemblySink;
 import dev.nfe.dissect.tcp.StreamReassembler;
-import dev.nfe.dissect.tls.Alert;
-import dev.nfe.dissect.tls.CertificateInfo;
-import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.report.CertificateInfo;
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
 import dev.nfe.dissect.tls.TlsEvents;
 import dev.nfe.dissect.tls.TlsStreamDecoder;
 

@@ -7,8 +7,8 @@ import dev.nfe.dissect.fingerprint.Ja3s;
 import dev.nfe.dissect.fingerprint.Ja4;
 import dev.nfe.dissect.report.ClientHelloInfo;
 import dev.nfe.dissect.report.ServerHelloInfo;
-import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.nfe.dissect.report.Role;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.ServerHelloInfo;
 import dev.nfe.dissect.report.SessionRecord;
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.ServerHello;
 import dev.nfe.dissect.tls.TlsStreamDecoder;
 
 import java.util.ArrayList;
@@ -125,7 +125,7 @@ public final class SessionAssembler {
         for (ConnEvent e : c.log) {
             if (e.kind() == EventKind.ALERT) {
                 alerts.add(new AlertInfo(e.frame(), e.tsNanos(), role(e.dir(), clientDir),
-                        (dev.nfe.dissect.tls.Alert) e.data()));
+                        (dev.nfe.dissect.report.Alert) e.data()));
             }
         }
         List<Long> rstFrames = new ArrayList<>(c.rsts.size());

@@ -11,8 +11,8 @@ import dev.nfe.dissect.report.Role;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.dissect.report.Severity;
-import dev.nfe.dissect.tls.Alert;
-import dev.nfe.dissect.tls.ClientHello;
+import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.report.ClientHello;
 
 import java.util.ArrayList;
 import java.util.List;

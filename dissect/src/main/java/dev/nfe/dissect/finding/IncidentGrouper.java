@@ -8,7 +8,7 @@ import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.dissect.report.Severity;
-import dev.nfe.dissect.tls.ClientHello;
+import dev.nfe.dissect.report.ClientHello;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,7 +1,7 @@
 package dev.nfe.dissect.fingerprint;
 
-import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.Grease;
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.Grease;
 import java.util.List;
 import java.util.Objects;
 

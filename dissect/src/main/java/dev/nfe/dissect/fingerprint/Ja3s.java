@@ -1,6 +1,6 @@
 package dev.nfe.dissect.fingerprint;
 
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.ServerHello;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Fingerprints of TLS hellos and flows, computed from the decoded hello records
- * ({@link dev.nfe.dissect.tls.ClientHello}, {@link dev.nfe.dissect.tls.ServerHello}) and the
+ * ({@link dev.nfe.dissect.report.ClientHello}, {@link dev.nfe.dissect.report.ServerHello}) and the
  * flow's endpoints, so that nfe's session records join with other tools' output.
  *
  * <ul>

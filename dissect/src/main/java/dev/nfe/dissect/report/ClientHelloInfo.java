@@ -1,6 +1,6 @@
 package dev.nfe.dissect.report;
 
-import dev.nfe.dissect.tls.ClientHello;
+import dev.nfe.dissect.report.ClientHello;
 
 /**
  * The first ClientHello of a session, where it was seen, and what is derived from it: its

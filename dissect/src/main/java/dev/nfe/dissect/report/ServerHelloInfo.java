@@ -1,6 +1,6 @@
 package dev.nfe.dissect.report;
 
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.ServerHello;
 
 /** The first ServerHello of a session (from the server side), where it was seen, and its JA3S. */
 public record ServerHelloInfo(long frame, long tsNanos, ServerHello hello, String ja3s) {

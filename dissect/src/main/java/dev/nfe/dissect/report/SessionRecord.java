@@ -1,7 +1,7 @@
 package dev.nfe.dissect.report;
 
 import dev.nfe.capture.Endpoint;
-import dev.nfe.dissect.tls.CertificateInfo;
+import dev.nfe.dissect.report.CertificateInfo;
 
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.nfe.dissect.tls;
 
+import dev.nfe.dissect.report.CertificateInfo;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package dev.nfe.dissect.tls;
 
+import dev.nfe.dissect.report.CertificateInfo;
 import dev.nfe.capture.IpAddress;
 import java.io.IOException;
 import java.math.BigInteger;

@@ -1,5 +1,9 @@
 package dev.nfe.dissect.tls;
 
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
+import dev.nfe.dissect.report.AlertNames;
+
 /**
  * Side-effect-free probe of the bytes at one position of a stream: is a record header there, do
  * we need more bytes to tell, or is it not SSL/TLS at all? (Netty's

@@ -1,5 +1,6 @@
 package dev.nfe.dissect.tls;
 
+import dev.nfe.dissect.report.ServerHello;
 import java.util.ArrayList;
 import java.util.List;
 

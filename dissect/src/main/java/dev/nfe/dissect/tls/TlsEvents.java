@@ -1,5 +1,9 @@
 package dev.nfe.dissect.tls;
 
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
+import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.report.CertificateInfo;
 import java.util.List;
 
 /**

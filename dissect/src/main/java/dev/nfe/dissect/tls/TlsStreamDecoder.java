@@ -1,5 +1,8 @@
 package dev.nfe.dissect.tls;
 
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
+import dev.nfe.dissect.report.Alert;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;

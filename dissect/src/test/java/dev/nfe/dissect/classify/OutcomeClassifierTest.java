@@ -2,9 +2,9 @@ package dev.nfe.dissect.classify;
 
 import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.Role;
-import dev.nfe.dissect.tls.Alert;
-import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

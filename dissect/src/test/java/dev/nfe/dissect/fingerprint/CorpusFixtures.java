@@ -1,8 +1,8 @@
 package dev.nfe.dissect.fingerprint;
 
 import dev.nfe.capture.Endpoint;
-import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

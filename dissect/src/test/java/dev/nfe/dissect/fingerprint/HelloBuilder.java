@@ -1,6 +1,6 @@
 package dev.nfe.dissect.fingerprint;
 
-import dev.nfe.dissect.tls.ClientHello;
+import dev.nfe.dissect.report.ClientHello;
 import java.util.ArrayList;
 import java.util.List;
 

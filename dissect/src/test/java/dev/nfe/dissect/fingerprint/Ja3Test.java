@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.nfe.capture.Endpoint;
-import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nfe.capture.Endpoint;
-import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.Grease;
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.Grease;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

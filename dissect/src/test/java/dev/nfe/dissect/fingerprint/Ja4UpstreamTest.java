@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nfe.dissect.fingerprint.CorpusFixtures.ClientRow;
 import dev.nfe.dissect.fingerprint.CorpusFixtures.UpstreamRow;
-import dev.nfe.dissect.tls.ClientHello;
+import dev.nfe.dissect.report.ClientHello;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.nfe.dissect.tls;
 
+import dev.nfe.dissect.report.Alert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

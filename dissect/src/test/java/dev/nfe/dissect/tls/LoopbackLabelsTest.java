@@ -1,5 +1,8 @@
 package dev.nfe.dissect.tls;
 
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
+import dev.nfe.dissect.report.Alert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

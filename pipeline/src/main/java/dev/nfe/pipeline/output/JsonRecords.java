@@ -8,9 +8,9 @@ import dev.nfe.dissect.report.Role;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.ServerHelloInfo;
 import dev.nfe.dissect.report.SessionRecord;
-import dev.nfe.dissect.tls.CertificateInfo;
-import dev.nfe.dissect.tls.ClientHello;
-import dev.nfe.dissect.tls.ServerHello;
+import dev.nfe.dissect.report.CertificateInfo;
+import dev.nfe.dissect.report.ClientHello;
+import dev.nfe.dissect.report.ServerHello;
 
 import java.util.List;
 import java.util.Map;

@@ -48,7 +48,7 @@ public final class ReplayEngine {
     public Result run(List<String> captures, ResultSink sink) throws InterruptedException {
         // Bouncy Castle's class initialisation (~30 ms) on a spare thread while the reader starts,
         // instead of inside the first Certificate message of every worker
-        Thread warm = new Thread(dev.nfe.dissect.tls.TlsContext::warmUp, "nfe-warm-up");
+        Thread warm = new Thread(dev.nfe.dissect.Dissector::warmUp, "nfe-warm-up");
         warm.setDaemon(true);
         warm.start();
         Failure failure = new Failure();

@@ -1,4 +1,4 @@
-package dev.nfe.dissect.tls;
+package dev.nfe.dissect.report;
 
 /**
  * A TLS alert record (RFC 8446 section 6; RFC 5246 section 7.2). An alert that is protected by

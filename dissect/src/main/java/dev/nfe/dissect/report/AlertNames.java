@@ -1,11 +1,11 @@
-package dev.nfe.dissect.tls;
+package dev.nfe.dissect.report;
 
 /** Alert descriptions from the IANA TLS registry (RFC 8446 section 6, RFC 5246, RFC 7301, RFC 8446). */
-final class AlertNames {
+public final class AlertNames {
     private AlertNames() {
     }
 
-    static String name(int d) {
+    public static String name(int d) {
         return switch (d) {
             case 0 -> "close_notify";
             case 10 -> "unexpected_message";

@@ -1,4 +1,4 @@
-package dev.nfe.dissect.tls;
+package dev.nfe.dissect.report;
 
 import java.util.List;
 

@@ -216,7 +216,7 @@ public final class Dissector {
         if (c.timelineCapped()) {
             timelinesCapped++;
         }
-        SessionAssembler.Assembled a = assembler.assemble(c, endTs, captureLoss - c.captureLossAtStart());
+        SessionAssembler.Assembled a = assembler.assemble(c.finish(), endTs, captureLoss - c.captureLossAtStart());
         if (a == null) {
             return;
         }

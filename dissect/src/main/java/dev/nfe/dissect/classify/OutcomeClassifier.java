@@ -44,56 +44,34 @@ public final class OutcomeClassifier {
         for (int i = ch + 1; i < s.size(); i++) {
             Step e = s.get(i);
             boolean fromServer = e.role() == server;
-            switch (e.kind()) {
-                case RST:
-                    if (clientGaveUp != null) {
-                        return new Verdict(Outcome.NO_SERVER_RESPONSE, "client_gave_up", hello, clientGaveUp);
-                    }
-                    return new Verdict(Outcome.RESET_AFTER_CLIENT_HELLO, "rst_by_" + e.role().wireName(), hello, e);
-                case FIN:
+            Verdict v = switch (e.kind()) {
+                case RST -> clientGaveUp != null
+                        ? new Verdict(Outcome.NO_SERVER_RESPONSE, "client_gave_up", hello, clientGaveUp)
+                        : new Verdict(Outcome.RESET_AFTER_CLIENT_HELLO, "rst_by_" + e.role().wireName(), hello, e);
+                case FIN -> {
                     if (!fromServer) {
                         clientGaveUp = clientGaveUp == null ? e : clientGaveUp;
-                    } else if (clientGaveUp != null) {
-                        return new Verdict(Outcome.NO_SERVER_RESPONSE, "client_gave_up", hello, clientGaveUp);
-                    } else {
-                        return new Verdict(Outcome.CLOSED_AFTER_CLIENT_HELLO, "fin_by_server", hello, e);
+                        yield null;
                     }
-                    break;
-                case GAP:
+                    yield clientGaveUp != null
+                            ? new Verdict(Outcome.NO_SERVER_RESPONSE, "client_gave_up", hello, clientGaveUp)
+                            : new Verdict(Outcome.CLOSED_AFTER_CLIENT_HELLO, "fin_by_server", hello, e);
+                }
+                case GAP -> fromServer ? new Verdict(Outcome.INDETERMINATE, "gap_after_client_hello", hello, e) : null;
+                case PLAINTEXT -> fromServer ? new Verdict(Outcome.NON_TLS_RESPONSE, "not_tls_answer", hello, e) : null;
+                case VIOLATION -> fromServer ? new Verdict(Outcome.NON_TLS_RESPONSE, "malformed_tls_answer", hello, e) : null;
+                case ALERT -> {
                     if (fromServer) {
-                        return new Verdict(Outcome.INDETERMINATE, "gap_after_client_hello", hello, e);
+                        yield handshake(t, i, hello, server);
                     }
-                    break;
-                case PLAINTEXT:
-                    if (fromServer) {
-                        return new Verdict(Outcome.NON_TLS_RESPONSE, "not_tls_answer", hello, e);
-                    }
-                    break;
-                case VIOLATION:
-                    if (fromServer) {
-                        return new Verdict(Outcome.NON_TLS_RESPONSE, "malformed_tls_answer", hello, e);
-                    }
-                    break;
-                case ALERT:
-                    if (fromServer) {
-                        return handshake(t, i, hello, server);
-                    }
-                    Alert a = (Alert) e.data();
-                    if (!a.encrypted()) {
-                        return new Verdict(Outcome.CLIENT_ALERT, alertReason(a), hello, e);
-                    }
-                    break;
-                case SERVER_HELLO:
-                case HANDSHAKE:
-                case CCS:
-                case ENCRYPTED:
-                case STARTTLS:
-                    if (fromServer) {
-                        return handshake(t, i, hello, server);
-                    }
-                    break;
-                default:
-                    break;
+                    Alert a = alert(e);
+                    yield a.encrypted() ? null : new Verdict(Outcome.CLIENT_ALERT, alertReason(a), hello, e);
+                }
+                case SERVER_HELLO, HANDSHAKE, CCS, ENCRYPTED, STARTTLS -> fromServer ? handshake(t, i, hello, server) : null;
+                case SYN, SYNACK, CLIENT_HELLO -> null;
+            };
+            if (v != null) {
+                return v;
             }
         }
         if (clientGaveUp != null) {
@@ -111,33 +89,31 @@ public final class OutcomeClassifier {
         boolean tls13 = false;
         for (int i = from; i < s.size(); i++) {
             Step e = s.get(i);
-            switch (e.kind()) {
-                case SERVER_HELLO:
-                    ServerHello sh = (ServerHello) e.data();
+            Verdict v = switch (e.kind()) {
+                case SERVER_HELLO -> {
+                    ServerHello sh = serverHello(e);
                     tls13 = sh.tls13() && !sh.helloRetryRequest();
-                    break;
-                case ALERT:
-                    Alert a = (Alert) e.data();
-                    if (!a.encrypted()) {
-                        Outcome o = e.role() == server ? Outcome.SERVER_ALERT : Outcome.CLIENT_ALERT;
-                        return new Verdict(o, alertReason(a), hello, e);
+                    yield null;
+                }
+                case ALERT -> {
+                    Alert a = alert(e);
+                    if (a.encrypted()) {
+                        yield null;
                     }
-                    break;
-                case ENCRYPTED:
-                    // TLS 1.3 hides alerts in application_data records; an alert-sized one from
-                    // the client right after the server's flight is its abort (e.g. unknown_ca).
-                    if (tls13 && e.role() != server && ((Protected) e.data()).alertSized()) {
-                        return new Verdict(Outcome.CLIENT_ALERT, "encrypted_alert_inferred", hello, e);
-                    }
-                    break;
-                case RST:
-                    return new Verdict(Outcome.RESET_DURING_HANDSHAKE, "rst_by_" + e.role().wireName(), hello, e);
-                case FIN:
-                    return new Verdict(Outcome.CLOSED_DURING_HANDSHAKE, "fin_by_" + e.role().wireName(), hello, e);
-                case GAP:
-                    return new Verdict(Outcome.INDETERMINATE, "gap_during_handshake", hello, e);
-                default:
-                    break;
+                    yield new Verdict(e.role() == server ? Outcome.SERVER_ALERT : Outcome.CLIENT_ALERT, alertReason(a),
+                            hello, e);
+                }
+                // TLS 1.3 hides alerts in application_data records; an alert-sized one from
+                // the client right after the server's flight is its abort (e.g. unknown_ca).
+                case ENCRYPTED -> tls13 && e.role() != server && alertSized(e)
+                        ? new Verdict(Outcome.CLIENT_ALERT, "encrypted_alert_inferred", hello, e) : null;
+                case RST -> new Verdict(Outcome.RESET_DURING_HANDSHAKE, "rst_by_" + e.role().wireName(), hello, e);
+                case FIN -> new Verdict(Outcome.CLOSED_DURING_HANDSHAKE, "fin_by_" + e.role().wireName(), hello, e);
+                case GAP -> new Verdict(Outcome.INDETERMINATE, "gap_during_handshake", hello, e);
+                case SYN, SYNACK, CLIENT_HELLO, HANDSHAKE, CCS, PLAINTEXT, STARTTLS, VIOLATION -> null;
+            };
+            if (v != null) {
+                return v;
             }
         }
         String reason = t.endTsNanos() - s.get(s.size() - 1).tsNanos() >= noResponseNanos
@@ -155,11 +131,11 @@ public final class OutcomeClassifier {
         for (int i = ch + 1; i < s.size(); i++) {
             Step e = s.get(i);
             if (e.is(SERVER_HELLO, server)) {
-                ServerHello sh = (ServerHello) e.data();
+                ServerHello sh = serverHello(e);
                 if (sh.sslv2Format() || (sh.tls13() && !sh.helloRetryRequest())) {
                     Step sEnc = indexStep(s, ENCRYPTED, server, i + 1);
                     Step cEnc = firstProtected(s, client, i + 1);
-                    if (sEnc != null && cEnc != null && !(sh.tls13() && ((Protected) cEnc.data()).alertSized())) {
+                    if (sEnc != null && cEnc != null && !(sh.tls13() && alertSized(cEnc))) {
                         return later(sEnc, cEnc);
                     }
                     return null;
@@ -184,7 +160,7 @@ public final class OutcomeClassifier {
         for (int i = ch + 1; i < s.size(); i++) {
             Step e = s.get(i);
             if (e.is(SERVER_HELLO, server)) {
-                ServerHello sh = (ServerHello) e.data();
+                ServerHello sh = serverHello(e);
                 if (!sh.helloRetryRequest()) {
                     return "handshake_" + VersionNames.shortName(sh.selectedVersion(), sh.sslv2Format());
                 }
@@ -216,26 +192,21 @@ public final class OutcomeClassifier {
         Step sh = null;
         for (Step e : s) {
             switch (e.kind()) {
-                case PLAINTEXT:
+                case PLAINTEXT -> {
                     anyPlain = true;
                     clientPlain |= e.role() == Role.CLIENT;
-                    break;
-                case STARTTLS:
+                }
+                case STARTTLS -> {
                     starttls = true;
                     anyTls = true;
-                    break;
-                case SERVER_HELLO:
+                }
+                case SERVER_HELLO -> {
                     sh = sh == null ? e : sh;
                     anyTls = true;
-                    break;
-                case HANDSHAKE:
-                case CCS:
-                case ENCRYPTED:
-                case ALERT:
-                    anyTls = true;
-                    break;
-                default:
-                    break;
+                }
+                case HANDSHAKE, CCS, ENCRYPTED, ALERT -> anyTls = true;
+                case SYN, SYNACK, CLIENT_HELLO, FIN, RST, GAP, VIOLATION -> {
+                }
             }
         }
         if (sh != null) {
@@ -260,6 +231,21 @@ public final class OutcomeClassifier {
                     s.get(indexOf(s, EventKind.RST, null, 0)));
         }
         return new Verdict(Outcome.INDETERMINATE, "no_client_hello", null, null);
+    }
+
+    // The values of the steps the switches above have already told apart by kind: each kind has
+    // exactly one Event record (see Event), so these never see another type.
+
+    private static Alert alert(Step e) {
+        return e.event() instanceof Event.AlertSeen a ? a.alert() : Alert.encryptedAlert();
+    }
+
+    private static ServerHello serverHello(Step e) {
+        return ((Event.ServerHelloSeen) e.event()).hello();
+    }
+
+    private static boolean alertSized(Step e) {
+        return e.event() instanceof Event.Protected p && p.alertSized();
     }
 
     private static String alertReason(Alert a) {

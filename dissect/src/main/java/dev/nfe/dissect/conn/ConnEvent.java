@@ -1,10 +1,15 @@
 package dev.nfe.dissect.conn;
 
+import dev.nfe.dissect.classify.Event;
 import dev.nfe.dissect.classify.EventKind;
 
 /**
- * One turning point of a connection, by direction index (0 = sender of the first segment seen).
- * {@code data} carries the decoded value where there is one (a hello, an alert, RST facts).
+ * One turning point of a connection, by direction index (0 = sender of the first segment seen),
+ * before roles are known.
  */
-public record ConnEvent(EventKind kind, int dir, long frame, long tsNanos, Object data) {
+public record ConnEvent(int dir, long frame, long tsNanos, Event event) {
+
+    public EventKind kind() {
+        return event.kind();
+    }
 }

@@ -1,55 +1,141 @@
 package dev.nfe.dissect.conn;
 
 import dev.nfe.capture.Endpoint;
-import dev.nfe.dissect.classify.EventKind;
-import dev.nfe.dissect.classify.Protected;
-import dev.nfe.dissect.tcp.ReassemblySink;
-import dev.nfe.dissect.tcp.StreamReassembler;
+import dev.nfe.capture.TcpSegment;
+import dev.nfe.dissect.classify.Event;
 import dev.nfe.dissect.report.Alert;
 import dev.nfe.dissect.report.CertificateInfo;
 import dev.nfe.dissect.report.ClientHello;
 import dev.nfe.dissect.report.ServerHello;
+import dev.nfe.dissect.tcp.ReassemblySink;
+import dev.nfe.dissect.tcp.StreamReassembler;
 import dev.nfe.dissect.tls.TlsEvents;
 import dev.nfe.dissect.tls.TlsStreamDecoder;
 
 import java.util.List;
 
 /**
- * One direction of a connection: its reassembler, its TLS decoder, and the facts only this
- * sender can tell (TTL, how far it acknowledged the peer). It turns TLS events into the
- * connection's timeline.
+ * One direction of a connection: the segments one endpoint sent, its reassembled byte stream and
+ * that stream's TLS decoder, and the facts only this sender can tell (TTL, how far it
+ * acknowledged its peer, whether it sent SYN, FIN, RST). What its bytes say goes to the
+ * connection's {@link ConnectionLog}; it never calls back into the connection.
  */
 final class Direction implements ReassemblySink, TlsEvents {
-    final int index;
-    final Endpoint sender;
-    final StreamReassembler reassembler;
-    private final Connection conn;
+    private final int index;
+    private final Endpoint sender;
+    private final StreamReassembler reassembler;
+    private final ConnectionLog log;
+    private final ConnectionContext ctx;
     private TlsStreamDecoder decoder;
 
-    long packets;
-    long wireBytes;
+    private long packets;
+    private long wireBytes;
     /** TTL of this side's SYN / SYN-ACK, else of its first packet; -1 before any. */
-    int ttlBaseline = -1;
+    private int ttlBaseline = -1;
     private boolean ttlFromHandshake;
-    boolean synLogged;
-    boolean finLogged;
+    private boolean synSeen;
+    private boolean finSeen;
+    private boolean rstSent;
     /** Highest position of the peer's stream this side acknowledged; -1 when unknown. */
-    long ackPosition = -1;
+    private long ackPosition = -1;
     /** Stream position just after the bytes currently being decoded. */
     private long chunkEnd;
-    /** Whether a protected record was logged since the last state change (CCS, ServerHello). */
-    boolean encryptedLogged;
-    private boolean lastLoggedHandshake;
-    boolean tls;
+    /** The decoder reported something only TLS has. */
+    private boolean spokeTls;
 
-    Direction(int index, Endpoint sender, Connection conn, ConnectionContext ctx) {
+    Direction(int index, Endpoint sender, ConnectionLog log, ConnectionContext ctx) {
         this.index = index;
         this.sender = sender;
-        this.conn = conn;
+        this.log = log;
+        this.ctx = ctx;
         this.reassembler = new StreamReassembler(ctx.maxPendingPerDirection(), ctx.pendingBudget());
     }
 
-    void observeTtl(int ttl, boolean handshake) {
+    Endpoint sender() {
+        return sender;
+    }
+
+    long ackPosition() {
+        return ackPosition;
+    }
+
+    /** The position in this side's stream that sequence number {@code ack} acknowledges, or -1 before its stream is anchored. */
+    long positionOf(long ack) {
+        return reassembler.state() == StreamReassembler.State.IDLE ? -1 : reassembler.unwrap(ack);
+    }
+
+    /** This side acknowledged the peer's stream up to {@code position} (-1: unknown). */
+    void acknowledged(long position) {
+        if (position > ackPosition) {
+            ackPosition = position;
+        }
+    }
+
+    /**
+     * The SYN, payload and FIN of one segment this side sent, in that order. A RST is the
+     * connection's to log (its evidence needs both sides); {@link #rstSent} just remembers it.
+     */
+    void segment(TcpSegment s) {
+        long ts = s.timestampNanos();
+        packets++;
+        wireBytes += s.payloadLength();
+        if (!s.rst()) {
+            // a RST's TTL is the evidence under test; the baseline comes from the side's other packets
+            observeTtl(s.ttl(), s.syn());
+        }
+        if (s.syn()) {
+            if (!synSeen) {
+                synSeen = true;
+                log.add(index, s.frame(), ts, s.ackFlag() ? Event.SYNACK : Event.SYN);
+            }
+            reassembler.syn(s.seq());
+        }
+        if (s.payloadLength() > 0 && !s.rst()) {
+            long dataSeq = s.syn() ? (s.seq() + 1) & 0xffff_ffffL : s.seq();
+            // Payload shorter than the wire without a snap-length cut was elided on purpose (a
+            // Kafka agent's payload budget, after the handshake): the stream simply ends there for
+            // the decoder. Announcing the missing bytes as a gap would report capture loss that
+            // never happened; the byte counts above still use the wire length.
+            boolean elided = !s.truncated() && !s.payloadComplete();
+            int length = elided ? s.payload().length() : s.payloadLength();
+            if (length > 0) {
+                reassembler.segment(dataSeq, s.payload(), length, s.frame(), ts, this);
+            }
+        }
+        if (s.rst()) {
+            rstSent = true;
+        }
+    }
+
+    /** The first FIN of this side is a turning point (after the segment's payload and a RST in it). */
+    void fin(TcpSegment s) {
+        if (s.fin() && !finSeen) {
+            finSeen = true;
+            log.add(index, s.frame(), s.timestampNanos(), Event.FIN);
+        }
+    }
+
+    boolean synSeen() {
+        return synSeen;
+    }
+
+    boolean finSeen() {
+        return finSeen;
+    }
+
+    /** Hands over what the reassembler still holds behind holes (the connection is ending). */
+    void flush(long frame, long ts) {
+        reassembler.flush(frame, ts, this);
+    }
+
+    /** This side's facts, read once when the connection is finalised (after {@link #flush}). */
+    ConnectionSnapshot.Side snapshot() {
+        TlsStreamDecoder.Mode mode = decoder == null ? TlsStreamDecoder.Mode.UNKNOWN : decoder.mode();
+        return new ConnectionSnapshot.Side(sender, packets, wireBytes, ttlBaseline, synSeen, finSeen, rstSent,
+                spokeTls, mode, reassembler.gaps(), reassembler.capHits() > 0, reassembler.reanchored());
+    }
+
+    private void observeTtl(int ttl, boolean handshake) {
         if (ttlBaseline < 0 || (handshake && !ttlFromHandshake)) {
             ttlBaseline = ttl;
             ttlFromHandshake = handshake;
@@ -58,13 +144,9 @@ final class Direction implements ReassemblySink, TlsEvents {
 
     private TlsStreamDecoder decoder() {
         if (decoder == null) {
-            decoder = new TlsStreamDecoder(conn.context().tls(), this);
+            decoder = new TlsStreamDecoder(ctx.tls(), this);
         }
         return decoder;
-    }
-
-    TlsStreamDecoder.Mode mode() {
-        return decoder == null ? TlsStreamDecoder.Mode.UNKNOWN : decoder.mode();
     }
 
     // ---- ReassemblySink: the in-order byte stream goes to the TLS decoder
@@ -85,94 +167,77 @@ final class Direction implements ReassemblySink, TlsEvents {
 
     @Override
     public void gap(long bytes, long frame, long tsNanos) {
-        conn.log(EventKind.GAP, index, frame, tsNanos, bytes);
+        log.add(index, frame, tsNanos, new Event.Gap(bytes));
         TlsStreamDecoder d = decoder();
         if (d.wantsBytes()) {
             d.gap(bytes, frame, tsNanos);
         }
     }
 
-    // ---- TlsEvents: turning points into the timeline
+    // ---- TlsEvents: what the decoder found goes to the connection's log
 
     @Override
     public void clientHello(ClientHello hello, long frame, long tsNanos) {
-        tls = true;
-        conn.clientHello(this, new HelloAt(hello, chunkEnd), frame, tsNanos);
-        lastLoggedHandshake = false;
+        spokeTls = true;
+        log.clientHello(index, new Event.Hello(hello, chunkEnd), frame, tsNanos);
     }
 
     @Override
     public void serverHello(ServerHello hello, long frame, long tsNanos) {
-        tls = true;
-        conn.log(EventKind.SERVER_HELLO, index, frame, tsNanos, hello);
-        conn.protectionChanged();
-        lastLoggedHandshake = false;
+        spokeTls = true;
+        log.serverHello(index, new Event.ServerHelloSeen(hello), frame, tsNanos);
     }
 
     @Override
     public void certificates(List<CertificateInfo> chain, long frame, long tsNanos) {
-        tls = true;
-        conn.certificates(index, chain);
+        spokeTls = true;
+        log.certificates(index, chain);
     }
 
     @Override
     public void handshakeMessage(int type, int length, long frame, long tsNanos) {
-        tls = true;
+        spokeTls = true;
         boolean hello = type == 1 || type == 2 || type == 0x101 || type == 0x104;
-        if (!hello && !lastLoggedHandshake) {
-            conn.log(EventKind.HANDSHAKE, index, frame, tsNanos, type);
-            lastLoggedHandshake = true;
+        if (!hello) {
+            log.handshakeMessage(index, type, frame, tsNanos);
         }
     }
 
     @Override
     public void changeCipherSpec(long frame, long tsNanos) {
-        tls = true;
-        conn.log(EventKind.CCS, index, frame, tsNanos, null);
-        conn.protectionChanged();
-        lastLoggedHandshake = false;
+        spokeTls = true;
+        log.changeCipherSpec(index, frame, tsNanos);
     }
 
     @Override
     public void alert(Alert alert, long frame, long tsNanos) {
-        tls = true;
-        conn.alert(index, alert, frame, tsNanos);
-        lastLoggedHandshake = false;
+        spokeTls = true;
+        log.alert(index, alert, frame, tsNanos);
     }
 
     @Override
     public void encryptedRecord(int contentType, int length, long frame, long tsNanos) {
-        tls = true;
-        if (!encryptedLogged) {
-            encryptedLogged = true;
-            conn.log(EventKind.ENCRYPTED, index, frame, tsNanos, new Protected(contentType, length));
-            lastLoggedHandshake = false;
-        }
+        spokeTls = true;
+        log.encrypted(index, contentType, length, frame, tsNanos);
     }
 
     @Override
     public void plaintext(byte[] firstBytes, long frame, long tsNanos) {
-        conn.log(EventKind.PLAINTEXT, index, frame, tsNanos, firstBytes.clone());
-        lastLoggedHandshake = false;
+        log.plaintext(index, firstBytes, frame, tsNanos);
     }
 
     @Override
     public void startTls(String protocol, long frame, long tsNanos) {
-        conn.startTls(index, protocol, frame, tsNanos);
+        log.startTls(index, protocol, frame, tsNanos);
     }
 
     @Override
     public void violation(String reason, long frame, long tsNanos) {
-        conn.log(EventKind.VIOLATION, index, frame, tsNanos, reason);
-        conn.anomaly("tls_violation:" + reason);
+        log.violation(index, reason, frame, tsNanos);
     }
 
     @Override
     public void anomaly(String name, long frame, long tsNanos) {
-        conn.anomaly(name);
-    }
-
-    /** A ClientHello and the stream position just after the segment that completed it. */
-    record HelloAt(ClientHello hello, long endPosition) {
+        log.anomaly(name);
     }
 }

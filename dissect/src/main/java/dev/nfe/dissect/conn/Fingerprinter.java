@@ -27,19 +27,23 @@ final class Fingerprinter {
     private static final int CACHE = 1024;
 
     private final CommunityId communityId = new CommunityId(0);
-    private final Map<ClientShape, Object[]> clientPrints = lru();
+    private final Map<ClientShape, ClientPrints> clientPrints = lru();
     private final Map<ServerShape, String> serverPrints = lru();
 
     ClientHelloInfo clientHello(long frame, long tsNanos, ClientHello hello) {
         ClientShape key = new ClientShape(hello);
-        Object[] p = clientPrints.get(key);
+        ClientPrints p = clientPrints.get(key);
         if (p == null) {
             Ja3 ja3 = Ja3.of(hello);
-            p = new Object[] {ja3 == null ? null : ja3.hash(), ja3 == null ? null : ja3.full(), Ja4.of(hello, 't'),
-                    hello.grease()};
+            p = new ClientPrints(ja3 == null ? null : ja3.hash(), ja3 == null ? null : ja3.full(), Ja4.of(hello, 't'),
+                    hello.grease());
             clientPrints.put(key, p);
         }
-        return new ClientHelloInfo(frame, tsNanos, hello, (String) p[0], (String) p[1], (String) p[2], (Boolean) p[3]);
+        return new ClientHelloInfo(frame, tsNanos, hello, p.ja3(), p.ja3Full(), p.ja4(), p.grease());
+    }
+
+    /** What is derived from a hello's shape, computed once per shape. */
+    private record ClientPrints(String ja3, String ja3Full, String ja4, boolean grease) {
     }
 
     ServerHelloInfo serverHello(long frame, long tsNanos, ServerHello hello) {

@@ -1,19 +1,18 @@
 package dev.nfe.dissect.conn;
 
 import dev.nfe.capture.Endpoint;
+import dev.nfe.dissect.classify.Event;
 import dev.nfe.dissect.classify.EventKind;
 import dev.nfe.dissect.classify.OutcomeClassifier;
 import dev.nfe.dissect.classify.Step;
 import dev.nfe.dissect.classify.Timeline;
 import dev.nfe.dissect.classify.Verdict;
 import dev.nfe.dissect.report.AlertInfo;
-import dev.nfe.dissect.report.ClientBasis;
 import dev.nfe.dissect.report.ClientHelloInfo;
 import dev.nfe.dissect.report.Role;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.ServerHelloInfo;
 import dev.nfe.dissect.report.SessionRecord;
-import dev.nfe.dissect.report.ServerHello;
 import dev.nfe.dissect.tls.TlsStreamDecoder;
 
 import java.util.ArrayList;
@@ -21,8 +20,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns a finished {@link Connection} into a {@link SessionRecord}: flushes what the
- * reassemblers still hold, decides the roles, classifies the timeline and collects the evidence.
+ * Turns a finished connection ({@link ConnectionSnapshot}) into a {@link SessionRecord}: decides
+ * the roles, classifies the timeline and collects the evidence. Reads the snapshot only.
  */
 public final class SessionAssembler {
     private static final int MAX_HISTORY = 64;
@@ -43,62 +42,26 @@ public final class SessionAssembler {
     }
 
     /**
+     * @param c           the finished connection, read once
      * @param endTs       event time at which the connection is finalised
      * @param captureLoss packets the capture lost (anywhere on its source) while this connection was open
      * @return the session, or null when the connection neither touched TLS nor saw a RST
      */
-    public Assembled assemble(Connection c, long endTs, long captureLoss) {
-        for (Direction d : c.dirs) {
-            if (d != null) {
-                d.reassembler.flush(c.lastFrame, c.lastTs, d);
-            }
-        }
-        int clientDir;
-        ClientBasis basis;
-        ConnEvent syn = null;
-        ConnEvent synAck = null;
-        ConnEvent ch = null;
-        ConnEvent sh = null;
-        for (ConnEvent e : c.log) {
-            switch (e.kind()) {
-                case SYN -> syn = syn == null ? e : syn;
-                case SYNACK -> synAck = synAck == null ? e : synAck;
-                case CLIENT_HELLO -> ch = ch == null ? e : ch;
-                case SERVER_HELLO -> sh = sh == null ? e : sh;
-                default -> {
-                }
-            }
-        }
-        if (syn != null) {
-            clientDir = syn.dir();
-            basis = ClientBasis.SYN;
-        } else if (synAck != null) {
-            clientDir = 1 - synAck.dir();
-            basis = ClientBasis.SYNACK;
-        } else if (ch != null) {
-            clientDir = ch.dir();
-            basis = ClientBasis.CLIENT_HELLO;
-        } else if (sh != null) {
-            clientDir = 1 - sh.dir();
-            basis = ClientBasis.SERVER_HELLO;
-        } else {
-            clientDir = c.endpoint(0).port() >= c.endpoint(1).port() ? 0 : 1;
-            basis = ClientBasis.PORT;
-        }
+    public Assembled assemble(ConnectionSnapshot c, long endTs, long captureLoss) {
+        Roles roles = Roles.of(c);
+        int clientDir = roles.clientDir();
         int serverDir = 1 - clientDir;
         Endpoint client = c.endpoint(clientDir);
         Endpoint server = c.endpoint(serverDir);
-
         if (!reportable(c, server)) {
             return null;
         }
 
-        List<Step> steps = new ArrayList<>(c.log.size());
+        List<Step> steps = new ArrayList<>(c.events().size());
         boolean ordered = true;
         long lastFrame = Long.MIN_VALUE;
-        for (ConnEvent e : c.log) {
-            Object data = e.data() instanceof Direction.HelloAt h ? h.hello() : e.data();
-            steps.add(new Step(e.kind(), role(e.dir(), clientDir), e.frame(), e.tsNanos(), data));
+        for (ConnEvent e : c.events()) {
+            steps.add(new Step(role(e.dir(), clientDir), e.frame(), e.tsNanos(), e.event()));
             ordered &= e.frame() >= lastFrame;
             lastFrame = e.frame();
         }
@@ -108,33 +71,33 @@ public final class SessionAssembler {
         if (!ordered) {
             steps.sort(java.util.Comparator.comparingLong(Step::frame));
         }
-        Verdict verdict = classifier.classify(new Timeline(steps, endTs, c.logCapped));
+        Verdict verdict = classifier.classify(new Timeline(steps, endTs, c.timelineCapped()));
 
-        ClientHelloInfo chInfo = ch == null ? null
-                : fingerprinter.clientHello(ch.frame(), ch.tsNanos(), ((Direction.HelloAt) ch.data()).hello());
+        ConnEvent ch = roles.clientHello();
+        Event.Hello hello = ch == null ? null : (Event.Hello) ch.event();
+        ClientHelloInfo chInfo = ch == null ? null : fingerprinter.clientHello(ch.frame(), ch.tsNanos(), hello.hello());
         ConnEvent serverSh = firstFrom(c, EventKind.SERVER_HELLO, serverDir);
-        ConnEvent chosenSh = serverSh != null ? serverSh : sh;
-        ServerHelloInfo shInfo = chosenSh == null ? null
-                : fingerprinter.serverHello(chosenSh.frame(), chosenSh.tsNanos(), (ServerHello) chosenSh.data());
+        ConnEvent chosenSh = serverSh != null ? serverSh : roles.serverHello();
+        ServerHelloInfo shInfo = chosenSh == null ? null : fingerprinter.serverHello(chosenSh.frame(),
+                chosenSh.tsNanos(), ((Event.ServerHelloSeen) chosenSh.event()).hello());
         int shCount = count(c, EventKind.SERVER_HELLO, serverDir);
         if (shCount == 0) {
             shCount = count(c, EventKind.SERVER_HELLO, -1);
         }
 
         List<AlertInfo> alerts = new ArrayList<>();
-        for (ConnEvent e : c.log) {
-            if (e.kind() == EventKind.ALERT) {
-                alerts.add(new AlertInfo(e.frame(), e.tsNanos(), role(e.dir(), clientDir),
-                        (dev.nfe.dissect.report.Alert) e.data()));
+        for (ConnEvent e : c.events()) {
+            if (e.event() instanceof Event.AlertSeen a) {
+                alerts.add(new AlertInfo(e.frame(), e.tsNanos(), role(e.dir(), clientDir), a.alert()));
             }
         }
-        List<Long> rstFrames = new ArrayList<>(c.rsts.size());
-        for (ConnEvent e : c.rsts) {
+        List<Long> rstFrames = new ArrayList<>(c.rsts().size());
+        for (ConnEvent e : c.rsts()) {
             rstFrames.add(e.frame());
         }
         boolean resetAfterHello = false;
         if (ch != null) {
-            for (ConnEvent e : c.rsts) {
+            for (ConnEvent e : c.rsts()) {
                 if (e.dir() == serverDir && e.frame() > ch.frame()
                         && (chosenSh == null || e.frame() < chosenSh.frame())) {
                     resetAfterHello = true;
@@ -142,20 +105,21 @@ public final class SessionAssembler {
                 }
             }
         }
-        Direction cd = c.dirs[clientDir];
-        Direction sd = c.dirs[serverDir];
-        long gaps = (cd == null ? 0 : cd.reassembler.gaps()) + (sd == null ? 0 : sd.reassembler.gaps());
+        ConnectionSnapshot.Side cs = c.side(clientDir);
+        ConnectionSnapshot.Side ss = c.side(serverDir);
+        long gaps = (cs == null ? 0 : cs.gaps()) + (ss == null ? 0 : ss.gaps());
         List<String> anomalies = new ArrayList<>(c.anomalies());
-        for (Direction d : c.dirs) {
-            if (d == null) {
+        for (int d = 0; d < 2; d++) {
+            ConnectionSnapshot.Side side = c.side(d);
+            if (side == null) {
                 continue;
             }
-            String side = d.index == clientDir ? "client" : "server";
-            if (d.reassembler.capHits() > 0) {
-                anomalies.add("reassembly_buffer_capped:" + side);
+            String name = d == clientDir ? "client" : "server";
+            if (side.capped()) {
+                anomalies.add("reassembly_buffer_capped:" + name);
             }
-            if (d.reassembler.reanchored()) {
-                anomalies.add("data_did_not_follow_syn:" + side);
+            if (side.reanchored()) {
+                anomalies.add("data_did_not_follow_syn:" + name);
             }
         }
 
@@ -164,30 +128,30 @@ public final class SessionAssembler {
                 fingerprinter.flowId(client, server),
                 client,
                 server,
-                basis,
-                c.firstTs,
-                c.lastTs,
-                c.firstFrame,
-                c.lastFrame,
-                c.packets,
-                cd == null ? 0 : cd.wireBytes,
-                sd == null ? 0 : sd.wireBytes,
-                syn != null,
-                synAck != null,
+                roles.basis(),
+                c.firstTs(),
+                c.lastTs(),
+                c.firstFrame(),
+                c.lastFrame(),
+                c.packets(),
+                cs == null ? 0 : cs.wireBytes(),
+                ss == null ? 0 : ss.wireBytes(),
+                roles.syn(),
+                roles.synAck(),
                 verdict.outcome(),
                 verdict.reason(),
                 chInfo,
                 shInfo,
-                c.clientHelloCount,
+                c.clientHellos(),
                 shCount,
-                c.certificates != null && c.certificatesDir == serverDir ? c.certificates : List.of(),
+                c.certificatesFrom(serverDir),
                 alerts,
-                roles(c.rstFromDir, clientDir),
+                sides(cs != null && cs.rstSent(), ss != null && ss.rstSent()),
                 rstFrames,
-                roles(new boolean[] {c.dirs[0].finLogged, c.dirs[1] != null && c.dirs[1].finLogged}, clientDir),
+                sides(cs != null && cs.finSeen(), ss != null && ss.finSeen()),
                 resetAfterHello,
-                rstEvidence(c, ch, clientDir),
-                c.starttls,
+                rstEvidence(c, ch, hello, clientDir),
+                c.starttls(),
                 gaps,
                 captureLoss,
                 anomalies,
@@ -195,17 +159,18 @@ public final class SessionAssembler {
         return new Assembled(session, verdict);
     }
 
-    private boolean reportable(Connection c, Endpoint server) {
-        if (c.rstCount > 0 || c.clientHelloCount > 0 || c.starttls != null) {
+    private boolean reportable(ConnectionSnapshot c, Endpoint server) {
+        if (c.rstCount() > 0 || c.clientHellos() > 0 || c.starttls() != null) {
             return true;
         }
         boolean plaintext = false;
-        for (Direction d : c.dirs) {
-            if (d == null) {
+        for (int d = 0; d < 2; d++) {
+            ConnectionSnapshot.Side side = c.side(d);
+            if (side == null) {
                 continue;
             }
-            TlsStreamDecoder.Mode m = d.mode();
-            if (d.tls || m == TlsStreamDecoder.Mode.TLS || m == TlsStreamDecoder.Mode.SSLV2) {
+            TlsStreamDecoder.Mode m = side.mode();
+            if (side.spokeTls() || m == TlsStreamDecoder.Mode.TLS || m == TlsStreamDecoder.Mode.SSLV2) {
                 return true;
             }
             plaintext |= m == TlsStreamDecoder.Mode.PLAINTEXT || m == TlsStreamDecoder.Mode.BROKEN;
@@ -213,24 +178,23 @@ public final class SessionAssembler {
         return plaintext && tlsPorts.contains(server.port());
     }
 
-    private static RstEvidence rstEvidence(Connection c, ConnEvent ch, int clientDir) {
-        if (c.rsts.isEmpty()) {
+    private static RstEvidence rstEvidence(ConnectionSnapshot c, ConnEvent ch, Event.Hello hello, int clientDir) {
+        if (c.rsts().isEmpty()) {
             return null;
         }
-        ConnEvent rst = c.rsts.get(0);
-        RstFacts f = (RstFacts) rst.data();
+        ConnEvent rst = c.rsts().get(0);
+        Event.Rst f = (Event.Rst) rst.event();
         Long after = null;
         boolean acked = false;
         if (ch != null && ch.frame() <= rst.frame()) {
             after = Math.max(0, rst.tsNanos() - ch.tsNanos()) / 1000;
-            int responder = 1 - ch.dir();
-            long ackPos = responder == 0 ? f.ackPosByDir0() : f.ackPosByDir1();
-            acked = ackPos >= 0 && ackPos >= ((Direction.HelloAt) ch.data()).endPosition();
+            long ackPos = f.ackPositionBy(1 - ch.dir());
+            acked = ackPos >= 0 && ackPos >= hello.endPosition();
         }
-        Direction sender = c.dirs[rst.dir()];
-        Integer senderTtl = sender != null && sender.ttlBaseline >= 0 ? sender.ttlBaseline : null;
-        Direction server = c.dirs[1 - clientDir];
-        Integer serverTtl = server != null && server.ttlBaseline >= 0 ? server.ttlBaseline : null;
+        ConnectionSnapshot.Side sender = c.side(rst.dir());
+        Integer senderTtl = sender != null && sender.ttlBaseline() >= 0 ? sender.ttlBaseline() : null;
+        ConnectionSnapshot.Side server = c.side(1 - clientDir);
+        Integer serverTtl = server != null && server.ttlBaseline() >= 0 ? server.ttlBaseline() : null;
         return new RstEvidence(
                 role(rst.dir(), clientDir),
                 rst.frame(),
@@ -256,12 +220,13 @@ public final class SessionAssembler {
         return sb.toString();
     }
 
-    private static List<Role> roles(boolean[] byDir, int clientDir) {
+    /** The roles for which a fact holds, client first. */
+    private static List<Role> sides(boolean client, boolean server) {
         List<Role> out = new ArrayList<>(2);
-        if (byDir[clientDir]) {
+        if (client) {
             out.add(Role.CLIENT);
         }
-        if (byDir[1 - clientDir]) {
+        if (server) {
             out.add(Role.SERVER);
         }
         return out;
@@ -271,8 +236,8 @@ public final class SessionAssembler {
         return dir == clientDir ? Role.CLIENT : Role.SERVER;
     }
 
-    private static ConnEvent firstFrom(Connection c, EventKind kind, int dir) {
-        for (ConnEvent e : c.log) {
+    private static ConnEvent firstFrom(ConnectionSnapshot c, EventKind kind, int dir) {
+        for (ConnEvent e : c.events()) {
             if (e.kind() == kind && (dir < 0 || e.dir() == dir)) {
                 return e;
             }
@@ -280,9 +245,9 @@ public final class SessionAssembler {
         return null;
     }
 
-    private static int count(Connection c, EventKind kind, int dir) {
+    private static int count(ConnectionSnapshot c, EventKind kind, int dir) {
         int n = 0;
-        for (ConnEvent e : c.log) {
+        for (ConnEvent e : c.events()) {
             if (e.kind() == kind && (dir < 0 || e.dir() == dir)) {
                 n++;
             }

@@ -2,20 +2,15 @@ package dev.nfe.dissect.finding;
 
 import dev.nfe.capture.Endpoint;
 import dev.nfe.capture.IpAddress;
-import dev.nfe.dissect.classify.VersionNames;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.dissect.report.Severity;
-import dev.nfe.dissect.report.ClientHello;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -165,15 +160,14 @@ public final class IncidentGrouper {
                     sampleClients.add(c);
                 }
             }
-            formats.merge(helloFormat(s), 1L, Long::sum);
+            formats.merge(Phrases.helloFormat(s.clientHello()), 1L, Long::sum);
             String sni = s.sni() == null ? "(none)" : s.sni();
             if (snis.containsKey(sni) || snis.size() < MAX_SNIS) {
                 snis.merge(sni, 1L, Long::sum);
             }
             RstEvidence r = s.rst();
             // RST provenance speaks only for the kinds a RST decided
-            if (r != null && (key.kind() == Outcome.RESET_AFTER_CLIENT_HELLO
-                    || key.kind() == Outcome.RESET_DURING_HANDSHAKE || key.kind() == Outcome.CONNECTION_REFUSED)) {
+            if (r != null && OutcomeMeaning.decidedByRst(key.kind())) {
                 rstBy.merge(r.by().wireName(), 1L, Long::sum);
                 if (r.senderTtl() != null) {
                     if (r.injectedSuspect()) {
@@ -227,33 +221,5 @@ public final class IncidentGrouper {
             }
             return sb.toString();
         }
-    }
-
-    /** "SSLv2-format TLS 1.0", "TLS 1.3", "TLS 1.2", or "no hello". */
-    static String helloFormat(SessionRecord s) {
-        if (s.clientHello() == null) {
-            return "no hello";
-        }
-        ClientHello h = s.clientHello().hello();
-        if (h.sslv2Format()) {
-            return h.handshakeVersion() == 0x0301 ? "SSLv2-format TLS 1.0"
-                    : "SSLv2-format " + VersionNames.display(h.handshakeVersion());
-        }
-        return VersionNames.display(h.highestOfferedVersion());
-    }
-
-    static String clock(long nanos) {
-        return DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC)
-                .format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L)));
-    }
-
-    /** "between 2026-11-21 15:49:00 and 15:52:10 UTC", "at 2026-11-21 15:49:00 UTC". */
-    static String span(long fromNanos, long toNanos) {
-        String a = clock(fromNanos);
-        String b = clock(toNanos);
-        if (a.equals(b)) {
-            return "at " + a + " UTC";
-        }
-        return "between " + a + " and " + (a.regionMatches(0, b, 0, 11) ? b.substring(11) : b) + " UTC";
     }
 }

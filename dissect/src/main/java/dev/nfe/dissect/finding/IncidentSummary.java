@@ -9,10 +9,10 @@ final class IncidentSummary {
 
     static String of(Incident i) {
         StringBuilder sb = new StringBuilder(lead(i));
-        if (i.medianAfterHelloMicros() != null && i.kind() != dev.nfe.dissect.report.Outcome.CONNECTION_REFUSED) {
-            sb.append(' ').append(FindingFactory.duration(i.medianAfterHelloMicros() * 1000)).append(" (median) after the ClientHello");
+        if (i.medianAfterHelloMicros() != null && OutcomeMeaning.delayAfterHelloMeaningful(i.kind())) {
+            sb.append(' ').append(Phrases.duration(i.medianAfterHelloMicros() * 1000)).append(" (median) after the ClientHello");
         }
-        sb.append(' ').append(IncidentGrouper.span(i.firstTsNanos(), i.lastTsNanos()));
+        sb.append(' ').append(Phrases.span(i.firstTsNanos(), i.lastTsNanos()));
         sb.append(", from ").append(i.distinctClients()).append(i.clientsCapped() ? "+" : "").append(
                 i.distinctClients() == 1 ? " client address" : " client addresses");
         sb.append("; ").append(formats(i));
@@ -30,22 +30,7 @@ final class IncidentSummary {
 
     /** "server 10.0.0.5:443 reset 212 connections", in words that fit the kind. */
     private static String lead(Incident i) {
-        String server = "server " + i.server();
-        String n = i.count() + (i.count() == 1 ? " connection" : " connections");
-        String h = i.count() + (i.count() == 1 ? " handshake" : " handshakes");
-        return switch (i.kind()) {
-            case RESET_AFTER_CLIENT_HELLO -> onlyClient(i) ? n + " to " + server + " were reset from the client side"
-                    : server + " reset " + n;
-            case CLOSED_AFTER_CLIENT_HELLO -> server + " closed " + n + " (FIN, no TLS byte)";
-            case SERVER_ALERT -> server + " answered " + n + " with an alert";
-            case CLIENT_ALERT -> "clients aborted " + h + " with " + server + " with an alert";
-            case NON_TLS_RESPONSE -> server + " answered " + n + " with bytes that are not TLS";
-            case NO_SERVER_RESPONSE -> server + " never answered " + n;
-            case RESET_DURING_HANDSHAKE -> h + " with " + server + " were reset before completing";
-            case CLOSED_DURING_HANDSHAKE -> h + " with " + server + " were closed before completing";
-            case CONNECTION_REFUSED -> server + " refused " + n;
-            default -> n + " to " + server + " were left without a verdict";
-        };
+        return OutcomeMeaning.incidentLead(i.kind(), "server " + i.server(), i.count(), onlyClient(i));
     }
 
     private static boolean onlyClient(Incident i) {

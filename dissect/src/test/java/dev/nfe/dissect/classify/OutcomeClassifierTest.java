@@ -47,18 +47,27 @@ class OutcomeClassifierTest {
     private static final class T {
         final List<Step> steps = new ArrayList<>();
 
-        T add(EventKind k, Role r, Object data) {
+        T add(Event e, Role r) {
             long n = steps.size() + 1;
-            steps.add(new Step(k, r, n, n * MS, data));
+            steps.add(new Step(r, n, n * MS, e));
             return this;
         }
 
+        /** A turning point without a value (a RST with made-up header facts). */
         T add(EventKind k, Role r) {
-            return add(k, r, null);
+            return add(switch (k) {
+                case SYN -> Event.SYN;
+                case SYNACK -> Event.SYNACK;
+                case CCS -> Event.CCS;
+                case FIN -> Event.FIN;
+                case RST -> new Event.Rst(64, -1, -1, -1);
+                case CLIENT_HELLO, SERVER_HELLO, HANDSHAKE, ENCRYPTED, ALERT, PLAINTEXT, STARTTLS, GAP, VIOLATION ->
+                        throw new IllegalArgumentException(k + " carries a value: add(Event, Role)");
+            }, r);
         }
 
         T handshakeStart() {
-            return add(SYN, CLIENT).add(SYNACK, SERVER).add(CLIENT_HELLO, CLIENT, HELLO);
+            return add(SYN, CLIENT).add(SYNACK, SERVER).add(new Event.Hello(HELLO, 0), CLIENT);
         }
 
         Timeline ending(long endMs) {
@@ -98,24 +107,24 @@ class OutcomeClassifierTest {
 
     @Test
     void plaintextAlertFromTheServer() {
-        Verdict v = classify(new T().handshakeStart().add(ALERT, SERVER, new Alert(false, 2, 70)).add(FIN, SERVER).ended());
+        Verdict v = classify(new T().handshakeStart().add(new Event.AlertSeen(new Alert(false, 2, 70)), SERVER).add(FIN, SERVER).ended());
         assertEquals(Outcome.SERVER_ALERT, v.outcome());
         assertEquals("protocol_version", v.reason());
     }
 
     @Test
     void clientAbortsAfterTheServerFlight() {
-        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12).add(HANDSHAKE, SERVER, 11)
-                .add(ALERT, CLIENT, new Alert(false, 2, 48)).add(FIN, CLIENT).ended());
+        Verdict v = classify(new T().handshakeStart().add(new Event.ServerHelloSeen(SH12), SERVER).add(new Event.Handshake(11), SERVER)
+                .add(new Event.AlertSeen(new Alert(false, 2, 48)), CLIENT).add(FIN, CLIENT).ended());
         assertEquals(Outcome.CLIENT_ALERT, v.outcome());
         assertEquals("unknown_ca", v.reason());
     }
 
     @Test
     void tls12CompletesWithChangeCipherSpecAndFinishedBothWays() {
-        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12).add(HANDSHAKE, SERVER, 11)
-                .add(CCS, CLIENT).add(ENCRYPTED, CLIENT, new Protected(22, 40))
-                .add(CCS, SERVER).add(ENCRYPTED, SERVER, new Protected(22, 40))
+        Verdict v = classify(new T().handshakeStart().add(new Event.ServerHelloSeen(SH12), SERVER).add(new Event.Handshake(11), SERVER)
+                .add(CCS, CLIENT).add(new Event.Protected(22, 40), CLIENT)
+                .add(CCS, SERVER).add(new Event.Protected(22, 40), SERVER)
                 .add(RST, CLIENT).ended());
         assertEquals(Outcome.COMPLETED, v.outcome());
         assertEquals("handshake_tls12", v.reason());
@@ -123,25 +132,25 @@ class OutcomeClassifierTest {
 
     @Test
     void tls12WithOnlyOneSideFinishedIsNotComplete() {
-        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12)
-                .add(CCS, CLIENT).add(ENCRYPTED, CLIENT, new Protected(22, 40)).add(FIN, SERVER).ended());
+        Verdict v = classify(new T().handshakeStart().add(new Event.ServerHelloSeen(SH12), SERVER)
+                .add(CCS, CLIENT).add(new Event.Protected(22, 40), CLIENT).add(FIN, SERVER).ended());
         assertEquals(Outcome.CLOSED_DURING_HANDSHAKE, v.outcome());
         assertEquals("fin_by_server", v.reason());
     }
 
     @Test
     void tls13CompletesWithProtectedRecordsBothWaysAfterTheServerHello() {
-        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH13).add(CCS, SERVER)
-                .add(ENCRYPTED, SERVER, new Protected(23, 1200)).add(CCS, CLIENT)
-                .add(ENCRYPTED, CLIENT, new Protected(23, 53)).ended());
+        Verdict v = classify(new T().handshakeStart().add(new Event.ServerHelloSeen(SH13), SERVER).add(CCS, SERVER)
+                .add(new Event.Protected(23, 1200), SERVER).add(CCS, CLIENT)
+                .add(new Event.Protected(23, 53), CLIENT).ended());
         assertEquals(Outcome.COMPLETED, v.outcome());
         assertEquals("handshake_tls13", v.reason());
     }
 
     @Test
     void tls13ClientAbortHiddenInAnAlertSizedRecord() {
-        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH13)
-                .add(ENCRYPTED, SERVER, new Protected(23, 1200)).add(ENCRYPTED, CLIENT, new Protected(23, 19))
+        Verdict v = classify(new T().handshakeStart().add(new Event.ServerHelloSeen(SH13), SERVER)
+                .add(new Event.Protected(23, 1200), SERVER).add(new Event.Protected(23, 19), CLIENT)
                 .add(FIN, CLIENT).ended());
         assertEquals(Outcome.CLIENT_ALERT, v.outcome());
         assertEquals("encrypted_alert_inferred", v.reason());
@@ -149,15 +158,15 @@ class OutcomeClassifierTest {
 
     @Test
     void helloRetryRequestThenSecondHelloCompletes() {
-        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, HRR).add(CLIENT_HELLO, CLIENT, HELLO)
-                .add(SERVER_HELLO, SERVER, SH13).add(ENCRYPTED, SERVER, new Protected(23, 900))
-                .add(ENCRYPTED, CLIENT, new Protected(23, 69)).ended());
+        Verdict v = classify(new T().handshakeStart().add(new Event.ServerHelloSeen(HRR), SERVER).add(new Event.Hello(HELLO, 0), CLIENT)
+                .add(new Event.ServerHelloSeen(SH13), SERVER).add(new Event.Protected(23, 900), SERVER)
+                .add(new Event.Protected(23, 69), CLIENT).ended());
         assertEquals(Outcome.COMPLETED, v.outcome());
     }
 
     @Test
     void httpAnswerToAHello() {
-        Verdict v = classify(new T().handshakeStart().add(PLAINTEXT, SERVER, "HTTP/1.1 400".getBytes()).add(FIN, SERVER).ended());
+        Verdict v = classify(new T().handshakeStart().add(new Event.Plaintext("HTTP/1.1 400".getBytes()), SERVER).add(FIN, SERVER).ended());
         assertEquals(Outcome.NON_TLS_RESPONSE, v.outcome());
     }
 
@@ -181,8 +190,8 @@ class OutcomeClassifierTest {
     @Test
     void resetAndCloseDuringTheHandshake() {
         assertEquals(Outcome.RESET_DURING_HANDSHAKE,
-                classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12).add(RST, SERVER).ended()).outcome());
-        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH12).add(FIN, CLIENT).ended());
+                classify(new T().handshakeStart().add(new Event.ServerHelloSeen(SH12), SERVER).add(RST, SERVER).ended()).outcome());
+        Verdict v = classify(new T().handshakeStart().add(new Event.ServerHelloSeen(SH12), SERVER).add(FIN, CLIENT).ended());
         assertEquals(Outcome.CLOSED_DURING_HANDSHAKE, v.outcome());
         assertEquals("fin_by_client", v.reason());
     }
@@ -197,24 +206,24 @@ class OutcomeClassifierTest {
     @Test
     void connectionsWithoutAClientHello() {
         assertEquals(Outcome.NOT_TLS, classify(new T().add(SYN, CLIENT).add(SYNACK, SERVER)
-                .add(PLAINTEXT, CLIENT, "GET /".getBytes()).add(RST, SERVER).ended()).outcome());
-        assertEquals(Outcome.MIDSTREAM, classify(new T().add(ENCRYPTED, CLIENT, new Protected(23, 100))
-                .add(ENCRYPTED, SERVER, new Protected(23, 100)).ended()).outcome());
-        assertEquals(Outcome.INDETERMINATE, classify(new T().add(SERVER_HELLO, SERVER, SH12).ended()).outcome());
+                .add(new Event.Plaintext("GET /".getBytes()), CLIENT).add(RST, SERVER).ended()).outcome());
+        assertEquals(Outcome.MIDSTREAM, classify(new T().add(new Event.Protected(23, 100), CLIENT)
+                .add(new Event.Protected(23, 100), SERVER).ended()).outcome());
+        assertEquals(Outcome.INDETERMINATE, classify(new T().add(new Event.ServerHelloSeen(SH12), SERVER).ended()).outcome());
     }
 
     @Test
     void aGapInTheServersStreamLeavesNoVerdict() {
-        Verdict v = classify(new T().handshakeStart().add(GAP, SERVER, 1000L).add(RST, SERVER).ended());
+        Verdict v = classify(new T().handshakeStart().add(new Event.Gap(1000L), SERVER).add(RST, SERVER).ended());
         assertEquals(Outcome.INDETERMINATE, v.outcome());
         assertEquals("gap_after_client_hello", v.reason());
     }
 
     @Test
     void aCompletedHandshakeStaysCompletedWhateverComesAfter() {
-        Verdict v = classify(new T().handshakeStart().add(SERVER_HELLO, SERVER, SH13)
-                .add(ENCRYPTED, SERVER, new Protected(23, 900)).add(ENCRYPTED, CLIENT, new Protected(23, 69))
-                .add(ALERT, SERVER, Alert.encryptedAlert()).add(RST, SERVER).ended());
+        Verdict v = classify(new T().handshakeStart().add(new Event.ServerHelloSeen(SH13), SERVER)
+                .add(new Event.Protected(23, 900), SERVER).add(new Event.Protected(23, 69), CLIENT)
+                .add(new Event.AlertSeen(Alert.encryptedAlert()), SERVER).add(RST, SERVER).ended());
         assertEquals(Outcome.COMPLETED, v.outcome());
     }
 }

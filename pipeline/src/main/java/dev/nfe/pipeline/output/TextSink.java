@@ -1,6 +1,7 @@
 package dev.nfe.pipeline.output;
 
 import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.finding.OutcomeMeaning;
 import dev.nfe.dissect.report.Confidence;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Outcome;
@@ -124,7 +125,7 @@ public final class TextSink implements ResultSink {
         }
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %8s", "server", "sessions"));
         for (Outcome o : cols) {
-            head.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, column(o).length()) + "s", column(o)));
+            head.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, OutcomeMeaning.label(o).length()) + "s", OutcomeMeaning.label(o)));
         }
         out.println("Outcomes per server:");
         out.println(head);
@@ -138,7 +139,7 @@ public final class TextSink implements ResultSink {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %8d", row.getKey(), total));
             for (Outcome o : cols) {
                 long v = row.getValue().getOrDefault(o.name(), 0L);
-                line.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, column(o).length()) + "s",
+                line.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, OutcomeMeaning.label(o).length()) + "s",
                         v == 0 ? "." : Long.toString(v)));
             }
             out.println(line);
@@ -146,7 +147,7 @@ public final class TextSink implements ResultSink {
         long total = s.outcomes().values().stream().mapToLong(Long::longValue).sum();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %8d", "total", total));
         for (Outcome o : cols) {
-            line.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, column(o).length()) + "s",
+            line.append(' ').append(String.format(Locale.ROOT, "%" + Math.max(5, OutcomeMeaning.label(o).length()) + "s",
                     s.outcomes().get(o.name())));
         }
         out.println(line);
@@ -164,22 +165,4 @@ public final class TextSink implements ResultSink {
         }
     }
 
-    /** Column headers short enough for a terminal. */
-    static String column(Outcome o) {
-        return switch (o) {
-            case COMPLETED -> "ok";
-            case RESET_AFTER_CLIENT_HELLO -> "rst-after-hello";
-            case CLOSED_AFTER_CLIENT_HELLO -> "fin-after-hello";
-            case SERVER_ALERT -> "server-alert";
-            case CLIENT_ALERT -> "client-alert";
-            case NON_TLS_RESPONSE -> "non-tls-answer";
-            case NO_SERVER_RESPONSE -> "no-answer";
-            case RESET_DURING_HANDSHAKE -> "rst-in-handshake";
-            case CLOSED_DURING_HANDSHAKE -> "fin-in-handshake";
-            case CONNECTION_REFUSED -> "refused";
-            case NOT_TLS -> "not-tls";
-            case MIDSTREAM -> "midstream";
-            case INDETERMINATE -> "indeterminate";
-        };
-    }
 }

@@ -38,6 +38,8 @@ public record DissectorConfig(
         Set<Integer> tlsPorts) {
 
     private static final long SECOND = 1_000_000_000L;
+    /** Open connections kept per dissector by default. */
+    public static final int DEFAULT_MAX_FLOWS = 262_144;
 
     public DissectorConfig {
         if (maxFlows < 1 || maxPendingPerDirection < 0 || maxPendingTotal < 0 || maxEventsPerConnection < 16
@@ -49,7 +51,7 @@ public record DissectorConfig(
     }
 
     public static DissectorConfig defaults(String capture) {
-        return new DissectorConfig(capture, TlsLimits.DEFAULT, 262_144, 256 * 1024, 256L * 1024 * 1024, 256, 32, 20,
+        return new DissectorConfig(capture, TlsLimits.DEFAULT, DEFAULT_MAX_FLOWS, 256 * 1024, 256L * 1024 * 1024, 256, 32, 20,
                 300 * SECOND, 5 * SECOND, 5 * SECOND,
                 Set.of(443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443));
     }

@@ -1,5 +1,7 @@
 package dev.nfe.testsuite;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.pipeline.kafka.KafkaSettings;
 import dev.nfe.pipeline.kafka.TopicSetup;
 import dev.nfe.pipeline.kafka.agent.AgentOptions;
@@ -77,7 +79,7 @@ class KafkaFaultsTest {
     void aDissectorKilledMidStreamAndRestartedPublishesEveryResultOnce() throws Exception {
         KafkaSettings s = KafkaSettings.of(kafka.bootstrap(), null, "kill.");
         TopicSetup.ensure(s, 6);
-        KafkaPipelineTest.publish(s, List.of(large), AgentOptions.DEFAULT_PAYLOAD_BUDGET);
+        KafkaPipelineTest.publish(s, List.of(large), Defaults.PAYLOAD_BUDGET);
         long end = endTotal(admin, s.topics().segments());
         Path log = Files.createTempFile("nfe-dissect", ".log");
 

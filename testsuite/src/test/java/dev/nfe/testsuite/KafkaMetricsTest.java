@@ -1,5 +1,7 @@
 package dev.nfe.testsuite;
 
+import dev.nfe.pipeline.Defaults;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nfe.capture.file.CaptureFiles;
 import dev.nfe.pipeline.kafka.KafkaSettings;
@@ -65,8 +67,8 @@ class KafkaMetricsTest {
 
                 AgentReport r;
                 try (NfeMetrics agentMetrics = NfeMetrics.open("agent", "127.0.0.1:0")) {
-                    r = new KafkaAgent(s, new AgentOptions("metrics-agent", Long.MAX_VALUE,
-                            AgentOptions.DEFAULT_BUDGET_FLOWS, 16_384, 6, CaptureFiles::open), agentMetrics).run(files);
+                    r = new KafkaAgent(s, AgentOptions.defaults("metrics-agent", Long.MAX_VALUE,
+                            Defaults.SEGMENT_PARTITIONS, CaptureFiles::open), agentMetrics).run(files);
                     assertEquals(0, r.exitCode(), "" + r.errors());
                     Scrape a = Scrape.of("http://127.0.0.1:" + agentMetrics.address().getPort() + "/metrics");
                     assertEquals(r.frames(), a.sum("nfe_packets_total", "role", "agent"));

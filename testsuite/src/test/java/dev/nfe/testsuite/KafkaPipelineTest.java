@@ -1,5 +1,7 @@
 package dev.nfe.testsuite;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.capture.file.CaptureFiles;
 import dev.nfe.dissect.DissectorConfig;
 import dev.nfe.pipeline.kafka.KafkaSettings;
@@ -64,8 +66,7 @@ class KafkaPipelineTest {
     }
 
     static AgentReport publish(KafkaSettings s, List<String> files, long budget) throws Exception {
-        AgentReport r = new KafkaAgent(s, new AgentOptions("test-agent", budget, AgentOptions.DEFAULT_BUDGET_FLOWS,
-                16_384, 6, CaptureFiles::open)).run(files);
+        AgentReport r = new KafkaAgent(s, AgentOptions.defaults("test-agent", budget, 6, CaptureFiles::open)).run(files);
         assertEquals(r.segments(), r.published(), "every segment acknowledged: " + r.errors());
         return r;
     }
@@ -167,7 +168,7 @@ class KafkaPipelineTest {
         List<String> files = OfflineResults.corpusAndLoopbackSmall();
         OfflineResults expected = OfflineResults.of(files);
         KafkaSettings s = settings("budget.");
-        AgentReport r = publish(s, files, AgentOptions.DEFAULT_PAYLOAD_BUDGET);
+        AgentReport r = publish(s, files, Defaults.PAYLOAD_BUDGET);
         assertTrue(r.segmentsCut() > 0 && r.payloadBytesCut() > 0, "the corpus has flows beyond 64 KiB");
         dissect(s, "budget", 1);
         assertSameRecords(expected.findings(), findings(kafka.bootstrap(), s), "findings");
@@ -202,7 +203,7 @@ class KafkaPipelineTest {
                 Nfe.root().resolve("samples/loopback/capture.pcap").toString());
         OfflineResults expected = OfflineResults.of(files);
         KafkaSettings s = settings("scale.");
-        List<KafkaDissector> ds = dissect(s, "scale", 2, () -> publish(s, files, AgentOptions.DEFAULT_PAYLOAD_BUDGET));
+        List<KafkaDissector> ds = dissect(s, "scale", 2, () -> publish(s, files, Defaults.PAYLOAD_BUDGET));
         for (KafkaDissector d : ds) {
             assertTrue(d.recordsProcessed() > 0, "each instance did part of the work: " + d.recordsProcessed());
         }
@@ -223,7 +224,7 @@ class KafkaPipelineTest {
                 producer.send(new ProducerRecord<>(s.topics().segments(), i % 6, null, hostile.get(i))).get();
             }
         }
-        publish(s, files, AgentOptions.DEFAULT_PAYLOAD_BUDGET);
+        publish(s, files, Defaults.PAYLOAD_BUDGET);
         dissect(s, "hostile", 1);
         assertSameRecords(expected.sessions(), sessions(kafka.bootstrap(), s), "sessions");
         assertSameRecords(expected.findings(), findings(kafka.bootstrap(), s), "findings");

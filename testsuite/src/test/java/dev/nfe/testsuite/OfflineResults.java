@@ -29,21 +29,16 @@ record OfflineResults(List<String> sessions, List<String> findings) {
     static OfflineResults of(List<String> captures) throws Exception {
         List<String> sessions = new ArrayList<>();
         List<String> findings = new ArrayList<>();
-        ReplayOptions options = new ReplayOptions(2, 512, 16_384, 8, DissectorConfig.defaults(""),
-                CaptureFiles::open, 300_000_000_000L, 2);
+        ReplayOptions options = ReplayOptions.defaults(2, DissectorConfig.defaults(""), CaptureFiles::open);
         new ReplayEngine(options, ProgressListener.NONE).run(captures, new ResultSink() {
-            @Override
-            public boolean wantsJson() {
-                return false;
-            }
 
             @Override
-            public void session(SessionRecord s, byte[] json, int off, int len) {
+            public void session(SessionRecord s) {
                 sessions.add(SessionAvro.toAvro(s).toString());
             }
 
             @Override
-            public void finding(SessionRecord s, Finding f, byte[] json, int off, int len) {
+            public void finding(Finding f) {
                 findings.add(FindingAvro.toAvro(f).toString());
             }
 

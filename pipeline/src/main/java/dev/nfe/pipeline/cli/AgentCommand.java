@@ -1,5 +1,7 @@
 package dev.nfe.pipeline.cli;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.capture.file.CaptureFiles;
 import dev.nfe.capture.pcap4j.LibpcapFileSource;
 import dev.nfe.pipeline.kafka.KafkaSettings;
@@ -63,9 +65,9 @@ final class AgentCommand extends Command {
                         .desc("this agent's name on every record (default: the host name)").get())
                 .addOption(Option.builder().longOpt("payload-budget").hasArg().argName("BYTES|unlimited")
                         .desc("payload bytes per direction of a flow that leave the host; after that only header"
-                                + " facts (flags, seq/ack, length, TTL) are sent (default 65536: any handshake)").get())
+                                + " facts (flags, seq/ack, length, TTL) are sent (default " + Defaults.PAYLOAD_BUDGET + ": any handshake)").get())
                 .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
-                        .desc("partitions of the segments topic if the agent creates it (default 6)").get())
+                        .desc("partitions of the segments topic if the agent creates it (default " + Defaults.SEGMENT_PARTITIONS + ")").get())
                 .addOption(Option.builder().longOpt("reader").hasArg().argName("plain|libpcap")
                         .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get()))));
     }
@@ -89,8 +91,8 @@ final class AgentCommand extends Command {
         KafkaSettings settings = KafkaOptions.settings(cl);
         String reader = choice(cl, "reader", "plain", "plain", "libpcap");
         CaptureOpener opener = reader.equals("libpcap") ? LibpcapFileSource::open : CaptureFiles::open;
-        AgentOptions options = new AgentOptions(cl.getOptionValue("agent-id", hostName()), budget(cl),
-                AgentOptions.DEFAULT_BUDGET_FLOWS, 16_384, intOption(cl, "partitions", 6, 1), opener);
+        AgentOptions options = AgentOptions.defaults(cl.getOptionValue("agent-id", hostName()), budget(cl),
+                intOption(cl, "partitions", Defaults.SEGMENT_PARTITIONS, 1), opener);
 
         NfeMetrics metrics;
         try {
@@ -125,7 +127,7 @@ final class AgentCommand extends Command {
     private static long budget(CommandLine cl) throws UsageException {
         String v = cl.getOptionValue("payload-budget");
         if (v == null) {
-            return AgentOptions.DEFAULT_PAYLOAD_BUDGET;
+            return Defaults.PAYLOAD_BUDGET;
         }
         if (v.equalsIgnoreCase("unlimited")) {
             return Long.MAX_VALUE;

@@ -1,5 +1,7 @@
 package dev.nfe.pipeline.cli;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.dissect.DissectorConfig;
 import dev.nfe.pipeline.kafka.KafkaSettings;
 import dev.nfe.pipeline.kafka.KafkaSetupException;
@@ -48,9 +50,9 @@ final class DissectCommand extends Command {
                         .desc("this instance's stable id in the group, unique per running instance"
                                 + " (default: the host name)").get())
                 .addOption(Option.builder().longOpt("commit-interval").hasArg().argName("MS")
-                        .desc("how often results and offsets are committed (default 1000)").get())
+                        .desc("how often results and offsets are committed (default " + Defaults.COMMIT_INTERVAL_MS + ")").get())
                 .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
-                        .desc("partitions of the segments topic if it has to be created (default 6)").get())
+                        .desc("partitions of the segments topic if it has to be created (default " + Defaults.SEGMENT_PARTITIONS + ")").get())
                 .addOption(Option.builder().longOpt("max-flows").hasArg().argName("N")
                         .desc("open connections kept per agent input and partition (default 262144)").get())));
     }
@@ -59,8 +61,8 @@ final class DissectCommand extends Command {
     int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         KafkaSettings settings = KafkaOptions.settings(cl);
         DissectOptions options = new DissectOptions(cl.getOptionValue("group", "nfe-dissect"),
-                cl.getOptionValue("instance-id", AgentCommand.hostName()), intOption(cl, "commit-interval", 1000, 10),
-                DissectorConfig.defaults("").withMaxFlows(intOption(cl, "max-flows", 262_144, 1)));
+                cl.getOptionValue("instance-id", AgentCommand.hostName()), intOption(cl, "commit-interval", Defaults.COMMIT_INTERVAL_MS, 10),
+                DissectorConfig.defaults("").withMaxFlows(intOption(cl, "max-flows", DissectorConfig.DEFAULT_MAX_FLOWS, 1)));
         NfeMetrics metrics;
         try {
             metrics = MetricsOption.open(cl, "dissect");
@@ -70,7 +72,7 @@ final class DissectCommand extends Command {
         }
         try (metrics) {
             try {
-                TopicSetup.ensure(settings, intOption(cl, "partitions", 6, 1));
+                TopicSetup.ensure(settings, intOption(cl, "partitions", Defaults.SEGMENT_PARTITIONS, 1));
             } catch (KafkaSetupException e) {
                 err.println("nfe: " + e.getMessage());
                 return 4;

@@ -6,21 +6,16 @@ import dev.nfe.dissect.report.Outcome;
 import dev.nfe.pipeline.kafka.KafkaSettings;
 import dev.nfe.pipeline.kafka.findings.FindingFilter;
 import dev.nfe.pipeline.kafka.findings.FindingsReader;
-import dev.nfe.pipeline.output.JsonLinesSink;
+import dev.nfe.pipeline.output.OutputSpec;
+import dev.nfe.pipeline.output.Outputs;
 import dev.nfe.pipeline.output.ResultSink;
 import dev.nfe.pipeline.output.RunSummary;
-import dev.nfe.pipeline.output.TextSink;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -60,45 +55,37 @@ final class FindingsCommand extends Command {
 
     @Override
     Options options() {
-        return KafkaOptions.add(new Options()
+        return KafkaOptions.add(OutputOptions.formatAndOut(new Options(), "")
                 .addOption(null, "follow", false, "keep printing new findings as they are committed, until interrupted"
                         + " (without it, findings are printed in time order)")
-                .addOption(Option.builder().longOpt("format").hasArg().argName("text|jsonl")
-                        .desc("text (for people, default) or jsonl (the JSON-lines finding records)").get())
                 .addOption(Option.builder().longOpt("since").hasArg().argName("TIME")
                         .desc("only failures at or after TIME: ISO-8601 (2026-11-21T10:00:00Z) or an age"
                                 + " (90s, 15m, 2h, 7d)").get())
                 .addOption(Option.builder().longOpt("outcome").hasArgs().valueSeparator(',').argName("OUTCOME")
                         .desc("only these outcomes, e.g. RESET_AFTER_CLIENT_HELLO (repeat or comma-separate)").get())
                 .addOption(Option.builder().longOpt("server").hasArg().argName("HOST:PORT")
-                        .desc("only failures at this server (10.0.0.5:443, [2001:db8::1]:443)").get())
-                .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE")
-                        .desc("write to FILE instead of standard output").get()));
+                        .desc("only failures at this server (10.0.0.5:443, [2001:db8::1]:443)").get()));
     }
 
     @Override
     int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         KafkaSettings settings = KafkaOptions.settings(cl);
-        String format = choice(cl, "format", "text", "text", "jsonl");
+        OutputSpec spec = OutputOptions.spec(cl, false);
         FindingFilter filter = new FindingFilter(since(cl.getOptionValue("since")), outcomes(cl), server(cl));
         boolean follow = cl.hasOption("follow");
         FindingsReader reader = new FindingsReader(settings);
         Signals.onTerminate(reader::stop);
-        String outFile = cl.getOptionValue("out");
-        try (OutputStream os = outFile != null ? new FileOutputStream(outFile) : new FileOutputStream(FileDescriptor.out);
-             BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16)) {
+        try (Outputs outputs = Outputs.open(spec)) {
+            ResultSink sink = outputs.sink();
             Counts counts = new Counts();
-            ResultSink sink = format.equals("jsonl")
-                    ? new JsonLinesSink(buffered, false)
-                    : new TextSink(new PrintStream(buffered, false, StandardCharsets.UTF_8), false);
             // Partitions interleave arbitrarily; without --follow the findings are printed in time
             // order, sorted in batches of at most SORT_BATCH (bounded memory).
             List<Finding> batch = new ArrayList<>();
             reader.read(filter, follow, f -> {
                 counts.add(f);
                 if (follow) {
-                    sink.finding(null, f, null, 0, 0);
-                    buffered.flush(); // a person is watching
+                    sink.finding(f);
+                    sink.flush(); // a person is watching
                     return;
                 }
                 batch.add(f);
@@ -107,13 +94,12 @@ final class FindingsCommand extends Command {
                 }
             });
             printSorted(batch, sink);
-            if (format.equals("text")) {
+            if (spec.format() == OutputSpec.Format.TEXT) {
                 sink.summary(counts.summary());
-                new PrintStream(buffered, false, StandardCharsets.UTF_8)
-                        .println("(" + counts.total + " findings on " + settings.topics().findings()
-                                + "; the table counts findings only, every session is on " + settings.topics().sessions() + ")");
+                outputs.println("(" + counts.total + " findings on " + settings.topics().findings()
+                        + "; the table counts findings only, every session is on " + settings.topics().sessions() + ")");
             }
-            buffered.flush();
+            outputs.flush();
             if (reader.undecodable() > 0) {
                 err.println("nfe: " + reader.undecodable() + " record(s) on " + settings.topics().findings()
                         + " were not findings and were skipped");
@@ -121,9 +107,6 @@ final class FindingsCommand extends Command {
             return 0;
         } catch (IOException e) {
             err.println("nfe: " + e.getMessage());
-            return 4;
-        } catch (org.apache.kafka.common.KafkaException e) {
-            err.println("nfe: cannot read " + settings.topics().findings() + " from " + settings.bootstrap() + ": " + e);
             return 4;
         }
     }
@@ -133,7 +116,7 @@ final class FindingsCommand extends Command {
     private static void printSorted(List<Finding> batch, ResultSink sink) throws IOException {
         batch.sort(Comparator.comparingLong(Finding::tsNanos).thenComparing(Finding::findingId));
         for (Finding f : batch) {
-            sink.finding(null, f, null, 0, 0);
+            sink.finding(f);
         }
         batch.clear();
     }

@@ -1,5 +1,8 @@
 package dev.nfe.pipeline.cli;
 
+import dev.nfe.pipeline.kafka.KafkaClientMetricsBinding;
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.capture.live.LiveCaptureException;
 import dev.nfe.capture.live.LiveOptions;
 import dev.nfe.dissect.DissectorConfig;
@@ -19,20 +22,13 @@ import dev.nfe.pipeline.live.LiveOutput;
 import dev.nfe.pipeline.live.LiveReport;
 import dev.nfe.pipeline.live.LocalOutput;
 import dev.nfe.pipeline.output.CaptureStats;
-import dev.nfe.pipeline.output.JsonLinesSink;
-import dev.nfe.pipeline.output.ResultSink;
-import dev.nfe.pipeline.output.TextSink;
+import dev.nfe.pipeline.output.Outputs;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,7 +44,7 @@ final class LiveCapture {
     }
 
     static Options add(Options o) {
-        return o.addOption(Option.builder("i").longOpt("interface").hasArgs().argName("IF")
+        return OutputOptions.add(o, "without --kafka: ").addOption(Option.builder("i").longOpt("interface").hasArgs().argName("IF")
                         .desc("capture live on IF (repeat, or 'any' for all); runs until SIGTERM/SIGINT").get())
                 .addOption(Option.builder().longOpt("filter").hasArg().argName("BPF")
                         .desc("capture filter, tcpdump syntax (default '" + LiveOptions.DEFAULT_FILTER + "')").get())
@@ -61,17 +57,13 @@ final class LiveCapture {
                         + " block on an interface that then stays quiet may not be handed over")
                 .addOption(null, "promiscuous", false, "also capture traffic not addressed to this host")
                 .addOption(Option.builder().longOpt("stats-interval").hasArg().argName("SECONDS")
-                        .desc("how often capture counters are logged and published (default 10)").get())
+                        .desc("how often capture counters are logged and published (default " + Defaults.STATS_INTERVAL_SECONDS + ")").get())
                 .addOption(Option.builder().longOpt("queue-bytes").hasArg().argName("BYTES")
                         .desc("memory for packets waiting between capture and processing; beyond it packets are"
                                 + " dropped and counted (default " + LiveAgentOptions.DEFAULT_QUEUE_BYTES + ")").get())
                 .addOption(Option.builder().longOpt("drain-timeout").hasArg().argName("SECONDS")
-                        .desc("on stop, how long to wait for Kafka to take what is pending (default 30)").get())
-                .addOption(Option.builder().longOpt("format").hasArg().argName("text|jsonl")
-                        .desc("without --kafka: text (default) or jsonl, as nfe replay writes them").get())
-                .addOption(null, "sessions", false, "without --kafka: also write every session")
-                .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE")
-                        .desc("without --kafka: write results to FILE instead of standard output").get());
+                        .desc("on stop, how long to wait for Kafka to take what is pending (default "
+                                + Defaults.DRAIN_TIMEOUT_SECONDS + ")").get());
     }
 
     static int run(CommandLine cl, String agentId, long payloadBudget, PrintStream err) throws Exception {
@@ -98,8 +90,8 @@ final class LiveCapture {
         long queueBytes = Command.longOption(cl, "queue-bytes", LiveAgentOptions.DEFAULT_QUEUE_BYTES, 1 << 20);
         LiveAgentOptions options = new LiveAgentOptions(agentId, interfaces, capture,
                 LiveAgentOptions.DEFAULT_QUEUE_FRAMES, queueBytes,
-                Command.intOption(cl, "stats-interval", 10, 1) * SECOND, SECOND, 2 * SECOND,
-                Command.intOption(cl, "drain-timeout", 30, 0) * SECOND);
+                Command.intOption(cl, "stats-interval", Defaults.STATS_INTERVAL_SECONDS, 1) * SECOND, SECOND, 2 * SECOND,
+                Command.intOption(cl, "drain-timeout", Defaults.DRAIN_TIMEOUT_SECONDS, 0) * SECOND);
         if (cl.hasOption("kafka")) {
             for (String local : new String[] {"format", "sessions", "out"}) {
                 if (cl.hasOption(local)) {
@@ -109,23 +101,18 @@ final class LiveCapture {
             }
             KafkaSettings settings = KafkaOptions.settings(cl);
             try {
-                TopicSetup.ensure(settings, Command.intOption(cl, "partitions", 6, 1));
+                TopicSetup.ensure(settings, Command.intOption(cl, "partitions", Defaults.SEGMENT_PARTITIONS, 1));
             } catch (KafkaSetupException e) {
                 err.println("nfe: " + e.getMessage());
                 return 4;
             }
             return capture(options, new LiveKafkaOutput(settings, agentId, payloadBudget,
-                    AgentOptions.DEFAULT_BUDGET_FLOWS, metrics::bindKafkaClient), metrics, err);
+                    Defaults.BUDGET_FLOWS, p -> KafkaClientMetricsBinding.bind(metrics, p)), metrics, err);
         }
-        String format = Command.choice(cl, "format", "text", "text", "jsonl");
-        String outFile = cl.getOptionValue("out");
-        try (OutputStream os = outFile != null ? new FileOutputStream(outFile) : new FileOutputStream(FileDescriptor.out);
-             BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16)) {
-            ResultSink sink = format.equals("jsonl")
-                    ? new JsonLinesSink(buffered, cl.hasOption("sessions"))
-                    : new TextSink(new PrintStream(buffered, false, StandardCharsets.UTF_8), interfaces.size() > 1);
-            LocalOutput output = new LocalOutput(DissectorConfig.defaults(""), sink,
-                    new IncidentGrouper(300 * SECOND, 2, 10_000), new LocalOutput.Listener() {
+        try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, interfaces.size() > 1))) {
+            LocalOutput output = new LocalOutput(DissectorConfig.defaults(""), outputs.sink(),
+                    new IncidentGrouper(Defaults.INCIDENT_GAP_SECONDS * SECOND, Defaults.INCIDENT_MIN,
+                            Defaults.INCIDENTS_OPEN), new LocalOutput.Listener() {
                         @Override
                         public void session(SessionRecord s) {
                             metrics.countSession(s.outcome().name());

@@ -3,9 +3,8 @@ package dev.nfe.pipeline.cli;
 import dev.nfe.capture.file.CaptureFiles;
 import dev.nfe.capture.pcap4j.LibpcapFileSource;
 import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.pipeline.output.JsonLinesSink;
-import dev.nfe.pipeline.output.ResultSink;
-import dev.nfe.pipeline.output.TextSink;
+import dev.nfe.pipeline.Defaults;
+import dev.nfe.pipeline.output.Outputs;
 import dev.nfe.pipeline.replay.CaptureOpener;
 import dev.nfe.pipeline.replay.ProgressListener;
 import dev.nfe.pipeline.replay.ReplayEngine;
@@ -14,13 +13,8 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,24 +44,20 @@ final class ReplayCommand extends Command {
 
     @Override
     Options options() {
-        return new Options()
-                .addOption(Option.builder().longOpt("format").hasArg().argName("text|jsonl")
-                        .desc("text (for people, default) or jsonl (the JSON-lines contract)").get())
-                .addOption(null, "sessions", false, "also write every session, not only failures")
+        return OutputOptions.add(new Options(), "")
                 .addOption(Option.builder().longOpt("reader").hasArg().argName("plain|libpcap")
                         .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get())
                 .addOption(Option.builder().longOpt("workers").hasArg().argName("N")
                         .desc("dissector threads; flows are sharded by flow hash (default: CPUs)").get())
-                .addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE")
-                        .desc("write results to FILE instead of standard output").get())
                 .addOption(null, "progress", false, "progress on stderr (default: when stderr is a terminal)")
                 .addOption(null, "no-progress", false, "no progress on stderr")
                 .addOption(Option.builder().longOpt("max-flows").hasArg().argName("N")
-                        .desc("open connections kept per worker (default 262144)").get())
+                        .desc("open connections kept per worker (default " + DissectorConfig.DEFAULT_MAX_FLOWS + ")").get())
                 .addOption(Option.builder().longOpt("incident-gap").hasArg().argName("SECONDS")
-                        .desc("quiet time that separates two incidents of one server (default 300)").get())
+                        .desc("quiet time that separates two incidents of one server (default " + Defaults.INCIDENT_GAP_SECONDS
+                                + ")").get())
                 .addOption(Option.builder().longOpt("incident-min").hasArg().argName("N")
-                        .desc("smallest group reported as an incident (default 2)").get());
+                        .desc("smallest group reported as an incident (default " + Defaults.INCIDENT_MIN + ")").get());
     }
 
     @Override
@@ -76,15 +66,14 @@ final class ReplayCommand extends Command {
         if (files.isEmpty()) {
             throw new UsageException("no capture file given");
         }
-        String format = choice(cl, "format", "text", "text", "jsonl");
         String reader = choice(cl, "reader", "plain", "plain", "libpcap");
         int workers = intOption(cl, "workers", Runtime.getRuntime().availableProcessors(), 1);
-        int maxFlows = intOption(cl, "max-flows", 262_144, 1);
-        int incidentGap = intOption(cl, "incident-gap", 300, 1);
-        int incidentMin = intOption(cl, "incident-min", 2, 1);
+        int maxFlows = intOption(cl, "max-flows", DissectorConfig.DEFAULT_MAX_FLOWS, 1);
+        int incidentGap = intOption(cl, "incident-gap", Defaults.INCIDENT_GAP_SECONDS, 1);
+        int incidentMin = intOption(cl, "incident-min", Defaults.INCIDENT_MIN, 1);
         CaptureOpener opener = reader.equals("libpcap") ? LibpcapFileSource::open : CaptureFiles::open;
-        ReplayOptions options = new ReplayOptions(workers, 512, 16_384, 8,
-                DissectorConfig.defaults("").withMaxFlows(maxFlows), opener, incidentGap * 1_000_000_000L, incidentMin);
+        ReplayOptions options = ReplayOptions.defaults(workers, DissectorConfig.defaults("").withMaxFlows(maxFlows), opener)
+                .withIncidents(incidentGap * 1_000_000_000L, incidentMin);
         boolean showProgress = cl.hasOption("progress") || (!cl.hasOption("no-progress") && StderrTerminal.isTerminal());
         ReplayEngine engine = new ReplayEngine(options, showProgress ? new StderrProgress(err) : ProgressListener.NONE);
 
@@ -95,14 +84,9 @@ final class ReplayCommand extends Command {
             }
             return 2;
         }
-        String outFile = cl.getOptionValue("out");
-        try (OutputStream os = outFile != null ? new FileOutputStream(outFile) : new FileOutputStream(FileDescriptor.out);
-             BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16)) {
-            ResultSink sink = format.equals("jsonl")
-                    ? new JsonLinesSink(buffered, cl.hasOption("sessions"))
-                    : new TextSink(new PrintStream(buffered, false, StandardCharsets.UTF_8), files.size() > 1);
-            ReplayEngine.Result result = engine.run(files, sink);
-            buffered.flush();
+        try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, files.size() > 1))) {
+            ReplayEngine.Result result = engine.run(files, outputs.sink());
+            outputs.flush();
             if (showProgress) {
                 err.print("\r\033[K");
             }

@@ -1,5 +1,7 @@
 package dev.nfe.pipeline.live;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.capture.TcpSegment;
 import dev.nfe.capture.decode.DecodeStats;
 import dev.nfe.dissect.Dissector;
@@ -29,7 +31,7 @@ public final class LocalOutput implements LiveOutput {
     private final DissectorConfig config;
     private final ResultSink sink;
     private final IncidentGrouper incidents;
-    private final SummaryCollector summary = new SummaryCollector(100_000);
+    private final SummaryCollector summary = new SummaryCollector(Defaults.SUMMARY_SERVERS);
     private final Listener listener;
     private final List<Dissector> dissectors = new ArrayList<>();
     private final List<long[]> perSource = new ArrayList<>(); // sessions, findings
@@ -166,7 +168,7 @@ public final class LocalOutput implements LiveOutput {
             summary.session(s);
             listener.session(s);
             try {
-                sink.session(s, null, 0, 0);
+                sink.session(s);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -178,7 +180,7 @@ public final class LocalOutput implements LiveOutput {
             summary.count("findings", 1);
             listener.finding(f);
             try {
-                sink.finding(lastSession, f, null, 0, 0);
+                sink.finding(f);
                 for (Incident i : incidents.add(lastSession, f)) {
                     sink.incident(i);
                     summary.count("incidents", 1);

@@ -5,19 +5,16 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +41,6 @@ import java.util.function.Supplier;
  */
 public final class NfeMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NfeMetrics.class);
-    /** How often the Kafka binders look for client metrics that appeared since (per node, per topic). */
-    private static final Duration KAFKA_REFRESH = Duration.ofSeconds(30);
 
     private final PrometheusMeterRegistry registry;
     private final MetricsEndpoint endpoint;
@@ -53,9 +48,9 @@ public final class NfeMetrics implements AutoCloseable {
     private final List<Probe> probes = new ArrayList<>();
     private final Map<String, Counter> findings = new ConcurrentHashMap<>();
     private final Map<String, Counter> sessions = new ConcurrentHashMap<>();
-    private final List<KafkaClientMetrics> kafkaBinders = new ArrayList<>();
+    private final List<MeterBinder> binders = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private ScheduledExecutorService kafkaRefresh;
+    private ScheduledExecutorService refresher;
 
     private NfeMetrics(PrometheusMeterRegistry registry, MetricsEndpoint endpoint) {
         this.registry = registry;
@@ -135,38 +130,34 @@ public final class NfeMetrics implements AutoCloseable {
                 .description("sessions published, by outcome").tag("outcome", o).register(registry)).increment();
     }
 
-    /** The producer's own metrics ({@code kafka_producer_*}: send rate, errors, retries, batch sizes, ...). */
-    public void bindKafkaClient(Producer<?, ?> p) {
-        synchronized (kafkaBinders) {
+    /**
+     * Adds the meters of {@code binder} (a client library's own metrics, say); it is closed with
+     * these metrics when it is {@link AutoCloseable}. Nothing is bound after {@link #close}.
+     */
+    public void bind(MeterBinder binder) {
+        synchronized (binders) {
             if (!closed.get()) {
-                bind(new KafkaClientMetrics(p, Tags.empty(), kafkaRefresh(), KAFKA_REFRESH));
+                binder.bindTo(registry);
+                binders.add(binder);
             }
         }
     }
 
-    /** The consumer's own metrics ({@code kafka_consumer_*}: fetch rate, records consumed, lag, ...). */
-    public void bindKafkaClient(Consumer<?, ?> c) {
-        synchronized (kafkaBinders) {
-            if (!closed.get()) {
-                bind(new KafkaClientMetrics(c, Tags.empty(), kafkaRefresh(), KAFKA_REFRESH));
+    /**
+     * A daemon thread for binders that look for new meters periodically (Kafka's per-topic and
+     * per-node metrics appear after the client first uses them); shut down with these metrics.
+     */
+    public ScheduledExecutorService refresher() {
+        synchronized (binders) {
+            if (refresher == null) {
+                refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "nfe-metrics-refresh");
+                    t.setDaemon(true);
+                    return t;
+                });
             }
+            return refresher;
         }
-    }
-
-    private void bind(KafkaClientMetrics m) {
-        m.bindTo(registry);
-        kafkaBinders.add(m);
-    }
-
-    private ScheduledExecutorService kafkaRefresh() {
-        if (kafkaRefresh == null) {
-            kafkaRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "nfe-metrics-kafka");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return kafkaRefresh;
     }
 
     /** The Prometheus text exposition (format 0.0.4), what {@code GET /metrics} answers. */
@@ -179,7 +170,7 @@ public final class NfeMetrics implements AutoCloseable {
         return endpoint == null ? null : endpoint.address();
     }
 
-    /** Stops the HTTP endpoint and the Kafka binders. Idempotent. */
+    /** Stops the HTTP endpoint and the binders. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -188,17 +179,19 @@ public final class NfeMetrics implements AutoCloseable {
         if (endpoint != null) {
             endpoint.close();
         }
-        synchronized (kafkaBinders) {
-            for (KafkaClientMetrics m : kafkaBinders) {
-                try {
-                    m.close();
-                } catch (RuntimeException e) {
-                    LOG.debug("closing a Kafka metrics binder: {}", e.toString());
+        synchronized (binders) {
+            for (MeterBinder b : binders) {
+                if (b instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        LOG.debug("closing a metrics binder: {}", e.toString());
+                    }
                 }
             }
-            kafkaBinders.clear();
-            if (kafkaRefresh != null) {
-                kafkaRefresh.shutdownNow();
+            binders.clear();
+            if (refresher != null) {
+                refresher.shutdownNow();
             }
         }
         registry.close();

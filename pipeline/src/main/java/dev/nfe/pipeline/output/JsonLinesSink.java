@@ -8,10 +8,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The JSON-lines contract: findings (and, with {@code --sessions}, every session) in merge
- * order, incidents as they close, one summary last.
+ * The JSON-lines contract: findings (and, with {@code sessions}, every session) in result order,
+ * incidents as they close, capture counters, one summary last. Takes lines replay rendered ahead
+ * ({@link RenderedLines}) as they are.
  */
-public final class JsonLinesSink implements ResultSink {
+public final class JsonLinesSink implements ResultSink, RenderedLines {
     private final OutputStream out;
     private final boolean sessions;
     private final JsonRenderer renderer = new JsonRenderer();
@@ -22,34 +23,32 @@ public final class JsonLinesSink implements ResultSink {
     }
 
     @Override
-    public boolean wantsJson() {
-        return true;
-    }
-
-    @Override
-    public boolean wantsSessionJson() {
+    public boolean wantsSessionLines() {
         return sessions;
     }
 
     @Override
-    public void session(SessionRecord s, byte[] json, int off, int len) throws IOException {
-        if (!sessions) {
-            return;
-        }
-        if (json != null) {
-            out.write(json, off, len);
-        } else {
+    public void session(SessionRecord s) throws IOException {
+        if (sessions) {
             out.write(renderer.session(s));
         }
     }
 
     @Override
-    public void finding(SessionRecord s, Finding f, byte[] json, int off, int len) throws IOException {
-        if (json != null) {
+    public void session(SessionRecord s, byte[] json, int off, int len) throws IOException {
+        if (sessions) {
             out.write(json, off, len);
-        } else {
-            out.write(renderer.finding(f));
         }
+    }
+
+    @Override
+    public void finding(Finding f) throws IOException {
+        out.write(renderer.finding(f));
+    }
+
+    @Override
+    public void finding(Finding f, byte[] json, int off, int len) throws IOException {
+        out.write(json, off, len);
     }
 
     @Override

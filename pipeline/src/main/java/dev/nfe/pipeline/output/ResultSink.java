@@ -7,22 +7,20 @@ import dev.nfe.dissect.report.SessionRecord;
 import java.io.IOException;
 
 /**
- * Where merged results go, in their final order. {@code json[off, off+len)} carries the record
- * already rendered by a worker (one JSON line) when the sink asked for JSON; else json is null.
+ * Where results go: the one interface every output implements — text for people, JSON lines,
+ * the Kafka result topics, and any output added later. It takes domain values only, in their
+ * final order, from one thread: every session, a session's finding right after it, incidents
+ * as they close or change, a live capture's counters, and the summary last.
+ *
+ * <p>Sinks are chosen in one place ({@link Outputs#open}); drivers (replay, the live agent, the
+ * Kafka findings reader, the dissector group) only ever see this interface.
  */
 public interface ResultSink {
 
-    /** True when workers should pre-render findings as JSON lines. */
-    boolean wantsJson();
+    void session(SessionRecord s) throws IOException;
 
-    /** True when workers should pre-render every session as a JSON line too. */
-    default boolean wantsSessionJson() {
-        return false;
-    }
-
-    void session(SessionRecord s, byte[] json, int off, int len) throws IOException;
-
-    void finding(SessionRecord s, Finding f, byte[] json, int off, int len) throws IOException;
+    /** A failed handshake; always right after {@link #session} of its session. */
+    void finding(Finding f) throws IOException;
 
     void incident(Incident i) throws IOException;
 

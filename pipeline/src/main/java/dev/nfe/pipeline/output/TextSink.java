@@ -37,17 +37,12 @@ public final class TextSink implements ResultSink {
     }
 
     @Override
-    public boolean wantsJson() {
-        return false;
-    }
-
-    @Override
-    public void session(SessionRecord s, byte[] json, int off, int len) {
+    public void session(SessionRecord s) {
         // sessions without a finding are only counted (summary table)
     }
 
     @Override
-    public void finding(SessionRecord s, Finding f, byte[] json, int off, int len) {
+    public void finding(Finding f) {
         if (multipleCaptures && !f.capture().equals(currentCapture)) {
             currentCapture = f.capture();
             out.println("== " + currentCapture);

@@ -1,10 +1,14 @@
 package dev.nfe.pipeline.replay;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.dissect.DissectorStats;
 import dev.nfe.dissect.finding.Incident;
 import dev.nfe.dissect.finding.IncidentGrouper;
+import dev.nfe.pipeline.output.RenderedLines;
 import dev.nfe.pipeline.output.ResultSink;
 import dev.nfe.pipeline.output.RunSummary;
+import dev.nfe.pipeline.output.SinkSet;
 import dev.nfe.pipeline.output.SummaryCollector;
 
 import java.util.ArrayList;
@@ -20,8 +24,10 @@ import java.util.concurrent.TimeUnit;
 final class Merger implements Runnable {
     private final BlockingQueue<FileJob> jobs;
     private final ResultSink sink;
+    /** The same sink when it takes the lines the shards rendered ahead, else null. */
+    private final RenderedLines rendered;
     private final IncidentGrouper incidents;
-    private final SummaryCollector summary = new SummaryCollector(100_000);
+    private final SummaryCollector summary = new SummaryCollector(Defaults.SUMMARY_SERVERS);
     private final Failure failure;
     private long internalErrors;
     private String firstInternalError;
@@ -32,6 +38,7 @@ final class Merger implements Runnable {
     Merger(BlockingQueue<FileJob> jobs, ResultSink sink, IncidentGrouper incidents, Failure failure) {
         this.jobs = jobs;
         this.sink = sink;
+        this.rendered = SinkSet.takesRenderedLines(sink) ? (RenderedLines) sink : null;
         this.incidents = incidents;
         this.failure = failure;
     }
@@ -103,12 +110,20 @@ final class Merger implements Runnable {
             interval.sort(Emitted::compare);
             for (Emitted e : interval) {
                 summary.session(e.session());
-                sink.session(e.session(), e.json(), e.sessionOff(), e.sessionLen());
+                if (rendered != null && e.sessionLen() > 0) {
+                    rendered.session(e.session(), e.json(), e.sessionOff(), e.sessionLen());
+                } else {
+                    sink.session(e.session());
+                }
                 sessions++;
                 if (e.finding() != null) {
                     findings++;
                     summary.count("findings", 1);
-                    sink.finding(e.session(), e.finding(), e.json(), e.findingOff(), e.findingLen());
+                    if (rendered != null && e.findingLen() > 0) {
+                        rendered.finding(e.finding(), e.json(), e.findingOff(), e.findingLen());
+                    } else {
+                        sink.finding(e.finding());
+                    }
                     for (Incident i : incidents.add(e.session(), e.finding())) {
                         sink.incident(i);
                         summary.count("incidents", 1);

@@ -1,5 +1,7 @@
 package dev.nfe.pipeline.replay;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.capture.CaptureDamagedException;
 import dev.nfe.capture.FrameSink;
 import dev.nfe.capture.FrameSource;
@@ -8,8 +10,10 @@ import dev.nfe.capture.decode.DecodeStats;
 import dev.nfe.capture.decode.SegmentDecoder;
 import dev.nfe.dissect.finding.IncidentGrouper;
 import dev.nfe.dissect.flow.FlowKey;
+import dev.nfe.pipeline.output.RenderedLines;
 import dev.nfe.pipeline.output.ResultSink;
 import dev.nfe.pipeline.output.RunSummary;
+import dev.nfe.pipeline.output.SinkSet;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +57,7 @@ public final class ReplayEngine {
         warm.start();
         Failure failure = new Failure();
         BlockingQueue<FileJob> jobs = new ArrayBlockingQueue<>(2);
-        IncidentGrouper grouper = new IncidentGrouper(options.incidentGapNanos(), options.incidentMinCount(), 10_000);
+        IncidentGrouper grouper = new IncidentGrouper(options.incidentGapNanos(), options.incidentMinCount(), Defaults.INCIDENTS_OPEN);
         Merger merger = new Merger(jobs, sink, grouper, failure);
         Thread writer = new Thread(merger, "nfe-writer");
         writer.start();
@@ -96,8 +100,9 @@ public final class ReplayEngine {
         List<Shard> shards = new ArrayList<>(options.workers());
         List<Thread> threads = new ArrayList<>(options.workers());
         for (int i = 0; i < options.workers(); i++) {
-            Shard s = new Shard(options.dissector().withCapture(capture), sink.wantsJson(), sink.wantsSessionJson(),
-                    options.queueDepth());
+            boolean renderAhead = SinkSet.takesRenderedLines(sink);
+            Shard s = new Shard(options.dissector().withCapture(capture), renderAhead,
+                    renderAhead && ((RenderedLines) sink).wantsSessionLines(), options.queueDepth());
             shards.add(s);
             Thread t = new Thread(s, "nfe-shard-" + i);
             t.start();

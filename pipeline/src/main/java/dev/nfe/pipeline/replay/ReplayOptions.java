@@ -1,5 +1,7 @@
 package dev.nfe.pipeline.replay;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.dissect.DissectorConfig;
 
 /**
@@ -30,5 +32,16 @@ public record ReplayOptions(
         if (workers < 1 || batchSize < 1 || watermarkFrames < 1 || queueDepth < 1 || incidentMinCount < 1) {
             throw new IllegalArgumentException("invalid replay options");
         }
+    }
+
+    /** The defaults ({@link Defaults}) for everything but the number of workers, the limits and the reader. */
+    public static ReplayOptions defaults(int workers, DissectorConfig dissector, CaptureOpener opener) {
+        return new ReplayOptions(workers, Defaults.REPLAY_BATCH, Defaults.WATERMARK_FRAMES, Defaults.REPLAY_QUEUE_DEPTH,
+                dissector, opener, Defaults.INCIDENT_GAP_SECONDS * 1_000_000_000L, Defaults.INCIDENT_MIN);
+    }
+
+    /** The same with another incident gap and minimum size. */
+    public ReplayOptions withIncidents(long gapNanos, int minCount) {
+        return new ReplayOptions(workers, batchSize, watermarkFrames, queueDepth, dissector, opener, gapNanos, minCount);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nfe.pipeline.metrics;
 
+import dev.nfe.pipeline.kafka.KafkaClientMetricsBinding;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -169,7 +170,7 @@ class NfeMetricsTest {
         try (NfeMetrics m = NfeMetrics.open("agent", "127.0.0.1:0");
              Producer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                      new ByteArraySerializer())) {
-            m.bindKafkaClient(producer);
+            KafkaClientMetricsBinding.bind(m, producer);
             PrometheusText t = scrapeOverHttp(m);
             assertEquals(0, t.value("kafka_producer_record_send_total", "client_id", "metrics-test", "role", "agent"));
             assertEquals(0, t.value("kafka_producer_record_error_total", "client_id", "metrics-test"));

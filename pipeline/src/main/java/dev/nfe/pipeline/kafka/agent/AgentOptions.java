@@ -1,5 +1,7 @@
 package dev.nfe.pipeline.kafka.agent;
 
+import dev.nfe.pipeline.Defaults;
+
 import dev.nfe.pipeline.replay.CaptureOpener;
 
 /**
@@ -16,12 +18,16 @@ import dev.nfe.pipeline.replay.CaptureOpener;
  */
 public record AgentOptions(String agentId, long payloadBudget, int budgetFlows, int heartbeatFrames,
                            int segmentPartitions, CaptureOpener opener) {
-    public static final long DEFAULT_PAYLOAD_BUDGET = 64 * 1024;
-    public static final int DEFAULT_BUDGET_FLOWS = 1 << 20;
 
     public AgentOptions {
         if (payloadBudget < 0 || budgetFlows < 1 || heartbeatFrames < 1 || segmentPartitions < 1) {
             throw new IllegalArgumentException("invalid agent options");
         }
+    }
+
+    /** The defaults ({@link Defaults}): budget table size and heartbeat interval. */
+    public static AgentOptions defaults(String agentId, long payloadBudget, int segmentPartitions, CaptureOpener opener) {
+        return new AgentOptions(agentId, payloadBudget, Defaults.BUDGET_FLOWS, Defaults.WATERMARK_FRAMES,
+                segmentPartitions, opener);
     }
 }

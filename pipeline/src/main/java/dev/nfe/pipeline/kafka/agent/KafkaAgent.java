@@ -1,5 +1,6 @@
 package dev.nfe.pipeline.kafka.agent;
 
+import dev.nfe.pipeline.kafka.KafkaClientMetricsBinding;
 import dev.nfe.capture.CaptureDamagedException;
 import dev.nfe.capture.FrameSink;
 import dev.nfe.capture.FrameSource;
@@ -94,7 +95,7 @@ public final class KafkaAgent {
         SegmentPublisher pub;
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig())) {
             if (metrics != null) {
-                metrics.bindKafkaClient(producer);
+                KafkaClientMetricsBinding.bind(metrics, producer);
             }
             pub = new SegmentPublisher(producer, settings.topics().segments(), options.agentId(), budget, totals);
             for (String capture : captures) {

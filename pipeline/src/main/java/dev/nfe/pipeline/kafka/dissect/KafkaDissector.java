@@ -1,11 +1,7 @@
 package dev.nfe.pipeline.kafka.dissect;
 
-import dev.nfe.dissect.report.Finding;
-import dev.nfe.dissect.report.SessionRecord;
+import dev.nfe.pipeline.kafka.KafkaClientMetricsBinding;
 import dev.nfe.pipeline.kafka.KafkaSettings;
-import dev.nfe.pipeline.kafka.codec.ResultEncoder;
-import dev.nfe.pipeline.kafka.codec.FindingAvro;
-import dev.nfe.pipeline.kafka.codec.SessionAvro;
 import dev.nfe.pipeline.metrics.NfeMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,7 +51,8 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     private final DissectOptions options;
     private final PartitionCounters counters = new PartitionCounters();
     private final Map<TopicPartition, PartitionWork> works = new HashMap<>();
-    private final Publisher publisher = new Publisher();
+    private final DeadLetters deadLetters = new DeadLetterTopic();
+    private TopicSink results;
     private final NfeMetrics metrics;
     private final CommittedResults committed;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -142,9 +139,10 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     public int run() {
         consumer = new KafkaConsumer<>(consumerConfig());
         producer = new KafkaProducer<>(producerConfig());
+        results = new TopicSink(producer, settings.topics(), committed);
         if (metrics != null) {
-            metrics.bindKafkaClient(consumer);
-            metrics.bindKafkaClient(producer);
+            KafkaClientMetricsBinding.bind(metrics, consumer);
+            KafkaClientMetricsBinding.bind(metrics, producer);
         }
         int exit = 0;
         try {
@@ -313,7 +311,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
                 consumer.seek(tp, om.offset());
                 resume = new ResumePoint(om.offset(), ResumePoint.processedUntil(om.metadata(), om.offset()));
             }
-            works.put(tp, new PartitionWork(options.dissector(), resume, counters, publisher));
+            works.put(tp, new PartitionWork(options.dissector(), resume, counters, results, deadLetters));
             assigned = works.size();
             LOG.info("{}: resuming at offset {}, results published from offset {}", tp, resume.commitOffset(),
                     resume.processedUntil());
@@ -375,23 +373,8 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
         }
     }
 
-    /** Results into the open transaction; keys are the server, so one server's results stay in order. */
-    private final class Publisher implements ResultPublisher {
-        private final ResultEncoder encoder = new ResultEncoder();
-        @Override
-        public void session(SessionRecord s) {
-            committed.session(s.outcome().name());
-            producer.send(new ProducerRecord<>(settings.topics().sessions(), key(s.server().toString()),
-                    encoder.session(SessionAvro.toAvro(s))));
-        }
-
-        @Override
-        public void finding(Finding f) {
-            committed.finding(f.kind().name());
-            producer.send(new ProducerRecord<>(settings.topics().findings(), key(f.server().toString()),
-                    encoder.finding(FindingAvro.toAvro(f))));
-        }
-
+    /** Records that cannot be processed, copied to the dead-letter topic in the open transaction. */
+    private final class DeadLetterTopic implements DeadLetters {
         @Override
         public void deadLetter(ConsumerRecord<byte[], byte[]> r, String why) {
             counters.deadLettered++;
@@ -404,10 +387,6 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
                 LOG.warn("{}-{}@{}: {} (copied to {})", r.topic(), r.partition(), r.offset(), why,
                         settings.topics().deadLetters());
             }
-        }
-
-        private byte[] key(String server) {
-            return server.getBytes(StandardCharsets.UTF_8);
         }
     }
 }

@@ -36,15 +36,18 @@ final class PartitionWork implements DissectorOutput {
     private final SegmentCodec codec = new SegmentCodec();
     private final Map<StreamId, Dissector> streams = new HashMap<>();
     private final PartitionCounters counters;
-    private final ResultPublisher publisher;
+    private final TopicSink results;
+    private final DeadLetters deadLetters;
     private final long processedUntil;
     private long next;
     private boolean suppress;
 
-    PartitionWork(DissectorConfig config, ResumePoint resume, PartitionCounters counters, ResultPublisher publisher) {
+    PartitionWork(DissectorConfig config, ResumePoint resume, PartitionCounters counters, TopicSink results,
+                  DeadLetters deadLetters) {
         this.config = config;
         this.counters = counters;
-        this.publisher = publisher;
+        this.results = results;
+        this.deadLetters = deadLetters;
         this.next = resume.commitOffset();
         this.processedUntil = resume.processedUntil();
     }
@@ -64,13 +67,13 @@ final class PartitionWork implements DissectorOutput {
             }
         } catch (BadRecordException e) {
             if (!suppress) {
-                publisher.deadLetter(r, e.getMessage());
+                deadLetters.deadLetter(r, e.getMessage());
             }
         } catch (RuntimeException e) {
             // a bug of ours on strange input: that record is lost, the partition goes on
             counters.internalErrors++;
             if (!suppress) {
-                publisher.deadLetter(r, "internal error: " + e);
+                deadLetters.deadLetter(r, "internal error: " + e);
             }
         }
         next = r.offset() + 1;
@@ -125,7 +128,7 @@ final class PartitionWork implements DissectorOutput {
             return;
         }
         counters.sessions++;
-        publisher.session(s);
+        results.session(s);
     }
 
     @Override
@@ -135,7 +138,7 @@ final class PartitionWork implements DissectorOutput {
             return;
         }
         counters.findings++;
-        publisher.finding(f);
+        results.finding(f);
     }
 
     /** What to commit now: the oldest offset an open flow needs, and how far processing got. */

@@ -8,6 +8,7 @@ import dev.nfe.pipeline.kafka.codec.FindingAvro;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -60,7 +61,7 @@ public final class FindingsReader {
         return settings.merge(defaults, pinned);
     }
 
-    /** Returns the number of findings handed over. */
+    /** Returns the number of findings handed over; a cluster that cannot be read is an IOException. */
     public long read(FindingFilter filter, boolean follow, Handler handler) throws java.io.IOException {
         long handed = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig())) {
@@ -98,6 +99,9 @@ public final class FindingsReader {
             }
         } catch (WakeupException e) {
             // stop() from a signal handler
+        } catch (KafkaException e) {
+            throw new java.io.IOException("cannot read " + settings.topics().findings() + " from "
+                    + settings.bootstrap() + ": " + e, e);
         } finally {
             consumer = null;
         }

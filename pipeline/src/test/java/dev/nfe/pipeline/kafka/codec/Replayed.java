@@ -6,6 +6,7 @@ import dev.nfe.dissect.finding.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.output.JsonRenderer;
+import dev.nfe.pipeline.output.RenderedLines;
 import dev.nfe.pipeline.output.ResultSink;
 import dev.nfe.pipeline.output.RunSummary;
 import dev.nfe.pipeline.replay.ProgressListener;
@@ -68,31 +69,36 @@ record Replayed(List<Rec<SessionRecord>> sessions, List<Rec<Finding>> findings) 
     static Replayed of(List<Path> captures) throws InterruptedException {
         List<Rec<SessionRecord>> sessions = new ArrayList<>();
         List<Rec<Finding>> findings = new ArrayList<>();
-        ReplayOptions options = new ReplayOptions(2, 512, 16_384, 8, DissectorConfig.defaults(""),
-                CaptureFiles::open, 300_000_000_000L, 2);
+        ReplayOptions options = ReplayOptions.defaults(2, DissectorConfig.defaults(""), CaptureFiles::open);
         List<String> files = captures.stream().map(Path::toString).toList();
-        ReplayEngine.Result result = new ReplayEngine(options, ProgressListener.NONE).run(files, new ResultSink() {
+        /** Takes the workers' pre-rendered lines where there are some, renders the rest itself. */
+        final class Collect implements ResultSink, RenderedLines {
             // the writer thread is the only caller, so one renderer is enough
             private final JsonRenderer renderer = new JsonRenderer();
 
             @Override
-            public boolean wantsJson() {
+            public boolean wantsSessionLines() {
                 return true;
             }
 
             @Override
-            public boolean wantsSessionJson() {
-                return true;
+            public void session(SessionRecord s) {
+                sessions.add(new Rec<>(s, line(renderer.session(s), 0, -1)));
             }
 
             @Override
             public void session(SessionRecord s, byte[] json, int off, int len) {
-                sessions.add(new Rec<>(s, line(json, off, len, json == null ? renderer.session(s) : null)));
+                sessions.add(new Rec<>(s, line(json, off, len)));
             }
 
             @Override
-            public void finding(SessionRecord s, Finding f, byte[] json, int off, int len) {
-                findings.add(new Rec<>(f, line(json, off, len, json == null ? renderer.finding(f) : null)));
+            public void finding(Finding f) {
+                findings.add(new Rec<>(f, line(renderer.finding(f), 0, -1)));
+            }
+
+            @Override
+            public void finding(Finding f, byte[] json, int off, int len) {
+                findings.add(new Rec<>(f, line(json, off, len)));
             }
 
             @Override
@@ -102,16 +108,15 @@ record Replayed(List<Rec<SessionRecord>> sessions, List<Rec<Finding>> findings) 
             @Override
             public void summary(RunSummary summary) {
             }
-        });
+        }
+        ReplayEngine.Result result = new ReplayEngine(options, ProgressListener.NONE).run(files, new Collect());
         assertEquals(0, result.exitCode(), String.valueOf(result.errors()));
         return new Replayed(sessions, findings);
     }
 
-    /** The worker's pre-rendered line (copied: the buffer is not ours), else JsonLinesSink's fallback. */
-    private static String line(byte[] json, int off, int len, byte[] rendered) {
-        String s = json != null
-                ? new String(json, off, len, StandardCharsets.UTF_8)
-                : new String(rendered, StandardCharsets.UTF_8);
+    /** A rendered line without its newline (copied: the buffer is not ours); len -1: the whole array. */
+    private static String line(byte[] json, int off, int len) {
+        String s = new String(json, off, len < 0 ? json.length : len, StandardCharsets.UTF_8);
         return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
     }
 }

@@ -1,0 +1,44 @@
+package dev.nfe.pipeline;
+
+/**
+ * The defaults a user meets, each defined once: the commands use them and print them in their
+ * help from here, and the engines that must agree with each other (replay's watermark and the
+ * agent's heartbeat) read the same constant.
+ */
+public final class Defaults {
+    private Defaults() {
+    }
+
+    /**
+     * Frames between two event-time watermarks of replay, and between two heartbeats of a Kafka
+     * agent: both paths expire idle flows at the same points of the input, so their results agree.
+     */
+    public static final int WATERMARK_FRAMES = 16_384;
+    /** Segments replay hands a worker at once. */
+    public static final int REPLAY_BATCH = 512;
+    /** Batches queued per replay worker (bounded memory). */
+    public static final int REPLAY_QUEUE_DEPTH = 8;
+
+    /** Quiet time that separates two incidents of one server. */
+    public static final int INCIDENT_GAP_SECONDS = 300;
+    /** Smallest group of failures reported as an incident. */
+    public static final int INCIDENT_MIN = 2;
+    /** Incidents open at once (the least recently active closes early beyond it). */
+    public static final int INCIDENTS_OPEN = 10_000;
+    /** Servers counted one by one in a run's summary (the rest as "other servers"). */
+    public static final int SUMMARY_SERVERS = 100_000;
+
+    /** Partitions of the segments topic when nfe creates it. */
+    public static final int SEGMENT_PARTITIONS = 6;
+    /** How often a dissector commits results and offsets (one Kafka transaction each). */
+    public static final int COMMIT_INTERVAL_MS = 1000;
+    /** Payload bytes per direction of a flow an agent sends to Kafka: any handshake fits. */
+    public static final long PAYLOAD_BUDGET = 64 * 1024;
+    /** Flows the agent's payload budget remembers. */
+    public static final int BUDGET_FLOWS = 1 << 20;
+
+    /** How often a live agent logs and publishes its capture counters. */
+    public static final int STATS_INTERVAL_SECONDS = 10;
+    /** How long a stopping live agent waits for Kafka to take what is pending. */
+    public static final int DRAIN_TIMEOUT_SECONDS = 30;
+}

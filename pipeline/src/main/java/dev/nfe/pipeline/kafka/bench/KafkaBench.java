@@ -1,0 +1,142 @@
+package dev.nfe.pipeline.kafka.bench;
+
+import dev.nfe.capture.file.CaptureFiles;
+import dev.nfe.dissect.DissectorConfig;
+import dev.nfe.pipeline.Defaults;
+import dev.nfe.pipeline.kafka.GroupProgress;
+import dev.nfe.pipeline.kafka.KafkaSettings;
+import dev.nfe.pipeline.kafka.Topics;
+import dev.nfe.pipeline.kafka.TopicSetup;
+import dev.nfe.pipeline.kafka.agent.AgentOptions;
+import dev.nfe.pipeline.kafka.agent.AgentReport;
+import dev.nfe.pipeline.kafka.agent.KafkaAgent;
+import dev.nfe.pipeline.kafka.dissect.DissectOptions;
+import dev.nfe.pipeline.kafka.dissect.KafkaDissector;
+import org.apache.kafka.clients.admin.Admin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The Kafka path measured on this machine: agent → topic alone, topic → dissector group alone,
+ * and both at once (end to end), each on fresh topics and a fresh group, so nothing is cached
+ * between rounds. Rates are segments per second; each is the median of {@code rounds}.
+ */
+public final class KafkaBench implements AutoCloseable {
+
+    /** Medians of one configuration (payload budget on or off). */
+    public record Rates(double agent, double dissect, double endToEnd) {
+    }
+
+    private final KafkaSettings base;
+    private final List<String> input;
+    private final int rounds;
+    private final int commitMs;
+    private final int dissectors;
+    private final String run = "bench" + System.currentTimeMillis() + ".";
+
+    public KafkaBench(KafkaSettings base, List<String> input, int rounds, int commitMs, int dissectors) {
+        this.base = base;
+        this.input = List.copyOf(input);
+        this.rounds = rounds;
+        this.commitMs = commitMs;
+        this.dissectors = dissectors;
+    }
+
+    /** An unmeasured round, so that the Kafka client paths are compiled before the first measurement. */
+    public void warmUp() throws Exception {
+        KafkaSettings warm = fresh("warmup.");
+        dissect(warm, () -> agent(warm, Long.MAX_VALUE));
+    }
+
+    /** Measures the stages alone and end to end with this payload budget ({@code Long.MAX_VALUE}: off). */
+    public Rates measure(long budget) throws Exception {
+        double[] agent = new double[rounds];
+        double[] dissect = new double[rounds];
+        double[] endToEnd = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            // stage 1 then stage 2, one after the other on the same topics
+            KafkaSettings s = fresh("stages" + budget + "r" + i + ".");
+            long t0 = System.nanoTime();
+            AgentReport r = agent(s, budget);
+            agent[i] = r.published() / seconds(t0);
+            t0 = System.nanoTime();
+            dissect(s, () -> { });
+            dissect[i] = r.published() / seconds(t0);
+            // both at once, as in production
+            KafkaSettings e = fresh("e2e" + budget + "r" + i + ".");
+            long[] published = new long[1];
+            t0 = System.nanoTime();
+            dissect(e, () -> published[0] = agent(e, budget).published());
+            endToEnd[i] = published[0] / seconds(t0);
+        }
+        return new Rates(median(agent), median(dissect), median(endToEnd));
+    }
+
+    /** Deletes this run's topics. */
+    @Override
+    public void close() throws Exception {
+        try (Admin admin = Admin.create(base.merge(new Properties(), new Properties()))) {
+            List<String> mine = admin.listTopics().names().get().stream().filter(t -> t.startsWith(run)).toList();
+            admin.deleteTopics(mine).all().get();
+        }
+    }
+
+    private KafkaSettings fresh(String name) throws Exception {
+        KafkaSettings s = new KafkaSettings(base.bootstrap(), base.userConfig(), Topics.withPrefix(run + name));
+        TopicSetup.ensure(s, Defaults.SEGMENT_PARTITIONS);
+        return s;
+    }
+
+    private AgentReport agent(KafkaSettings s, long budget) throws InterruptedException {
+        return new KafkaAgent(s, AgentOptions.defaults("bench", budget, Defaults.SEGMENT_PARTITIONS,
+                CaptureFiles::open)).run(input);
+    }
+
+    /** Runs the dissector instances while {@code during} runs, until the group has caught up with the topic. */
+    private void dissect(KafkaSettings s, ThrowingRunnable during) throws Exception {
+        String group = "g";
+        List<KafkaDissector> ds = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < dissectors; i++) {
+            KafkaDissector d = new KafkaDissector(s, new DissectOptions(group, "bench" + i, commitMs,
+                    DissectorConfig.defaults("")));
+            Thread t = new Thread(d::run, "nfe-bench-dissector-" + i);
+            t.start();
+            ds.add(d);
+            threads.add(t);
+        }
+        try (Admin admin = Admin.create(s.merge(new Properties(), new Properties()))) {
+            // all members joined (fresh group: no rebalance in the middle of the measurement)
+            while (ds.stream().mapToInt(KafkaDissector::assignedPartitions).sum() < Defaults.SEGMENT_PARTITIONS
+                    || ds.stream().anyMatch(d -> d.assignedPartitions() == 0)) {
+                Thread.sleep(10);
+            }
+            during.run();
+            while (!GroupProgress.caughtUp(admin, group, s.topics().segments())) {
+                Thread.sleep(20);
+            }
+        } finally {
+            ds.forEach(KafkaDissector::stop);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** The median (the upper one of an even count). */
+    public static double median(double[] v) {
+        double[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c[c.length / 2];
+    }
+}

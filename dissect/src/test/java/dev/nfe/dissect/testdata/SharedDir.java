@@ -76,7 +76,13 @@ public final class SharedDir {
         }
         Path root = repositoryRoot(start);
         if (root != null && root.getParent() != null) {
-            out.add(new Candidate(root.resolveSibling("shared"), "beside the repository " + root));
+            Candidate beside = new Candidate(root.resolveSibling("shared"), "beside the repository " + root);
+            if (!out.isEmpty() && out.get(0).dir().equals(beside.dir())) {
+                // the usual case: surefire's property is this same place
+                out.set(0, new Candidate(beside.dir(), out.get(0).why() + "; " + beside.why()));
+            } else {
+                out.add(beside);
+            }
         }
         return out;
     }

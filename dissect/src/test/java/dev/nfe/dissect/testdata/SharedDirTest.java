@@ -94,6 +94,11 @@ class SharedDirTest {
                 () -> SharedDir.require("corpus", null, module, true));
         assertTrue(e.getMessage().contains("corpus not found in " + tmp.resolve("shared")), e.getMessage());
         assertTrue(e.getMessage().contains("because CI=true"), e.getMessage());
+        // the property surefire sets usually names the same place: listed once, with both reasons
+        AssertionFailedError same = assertThrows(AssertionFailedError.class,
+                () -> SharedDir.require("corpus", tmp.resolve("shared").toString(), module, true));
+        assertTrue(same.getMessage().contains("corpus not found in " + tmp.resolve("shared")
+                + " (-Dnfe.shared; beside the repository " + tmp.resolve("repo") + ");"), same.getMessage());
     }
 
     @Test

@@ -33,6 +33,12 @@ class JsonRecordsStringsTest {
     private RecordedRun run;
     private List<SessionRecord> sessions;
     private List<JsonNode> sessionJson;
+    /** Which session is which connection of the script (found by what it is, not by output order). */
+    private int tls12;
+    private int alerted;
+    private int tls13;
+    private int noSni;
+    private int refused;
 
     /** Latin-1: one char per byte, so the literal above spells the bytes on the wire. */
     private static byte[] bytes(String latin1) {
@@ -45,6 +51,22 @@ class JsonRecordsStringsTest {
         sessions = run.all(SessionRecord.class);
         sessionJson = run.linesOf("session").stream().map(RecordedRun::parse).toList();
         assertEquals(7, sessions.size(), "the script makes 7 connections");
+        tls12 = index(n -> n.path("server").asText().equals("127.0.0.1:44301") && n.path("outcome").asText().equals("COMPLETED"));
+        alerted = index(n -> n.path("server").asText().equals("127.0.0.1:44301")
+                && n.path("outcome").asText().equals("SERVER_ALERT"));
+        tls13 = index(n -> n.path("server").asText().equals("[::1]:44302")
+                && "plain.example".equals(n.path("client_hello").path("sni").textValue()));
+        noSni = index(n -> n.path("server").asText().equals("[::1]:44302") && n.path("client_hello").path("sni").isNull());
+        refused = index(n -> n.path("server").asText().equals("[::1]:44303"));
+    }
+
+    private int index(java.util.function.Predicate<JsonNode> which) {
+        for (int i = 0; i < sessionJson.size(); i++) {
+            if (which.test(sessionJson.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such session among " + sessionJson);
     }
 
     @Test
@@ -67,10 +89,10 @@ class JsonRecordsStringsTest {
         String sni = new String(SNI_A, StandardCharsets.UTF_8);
         assertTrue(sni.contains("\u0001\u001f\"q\"\\") && sni.contains("\u4f8b") && sni.contains("\ud83d\udd12")
                 && sni.contains("\ufffd\ufffd"), sni);
-        assertEquals(sni, sessions.get(0).sni(), "the decoder kept the hostile name");
-        assertEquals(sni, sessionJson.get(0).path("client_hello").path("sni").textValue());
+        assertEquals(sni, sessions.get(tls12).sni(), "the decoder kept the hostile name");
+        assertEquals(sni, sessionJson.get(tls12).path("client_hello").path("sni").textValue());
 
-        String line = new String(run.linesOf("session").get(0).bytes(), StandardCharsets.UTF_8);
+        String line = new String(run.linesOf("session").get(tls12).bytes(), StandardCharsets.UTF_8);
         // RFC 8259 section 7: control characters escaped, quote and backslash escaped
         assertTrue(line.contains("\\u0001\\u001f\\\"q\\\"\\\\."), line);
         for (char c : line.toCharArray()) {
@@ -81,37 +103,37 @@ class JsonRecordsStringsTest {
     @Test
     void alpnNamesAreTheirBytesOneCharacterEach() {
         List<String> want = ALPN_A.stream().map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
-        assertEquals(want, sessions.get(0).clientHello().hello().alpn());
-        JsonNode alpn = sessionJson.get(0).path("client_hello").path("alpn");
+        assertEquals(want, sessions.get(tls12).clientHello().hello().alpn());
+        JsonNode alpn = sessionJson.get(tls12).path("client_hello").path("alpn");
         assertEquals(3, alpn.size());
         for (int i = 0; i < 3; i++) {
             assertEquals(want.get(i), alpn.get(i).textValue());
         }
         // the server picked h2: a string, not a list
-        assertEquals("h2", sessionJson.get(0).path("server_hello").path("alpn").textValue());
+        assertEquals("h2", sessionJson.get(tls12).path("server_hello").path("alpn").textValue());
     }
 
     @Test
     void theCertificatesNamesComeBackExactly() {
-        JsonNode certs = sessionJson.get(0).path("certificates");
+        JsonNode certs = sessionJson.get(tls12).path("certificates");
         assertEquals(1, certs.size(), "the server's self-signed certificate (TLS 1.2: in the clear)");
-        String subject = sessions.get(0).certificates().get(0).subject();
+        String subject = sessions.get(tls12).certificates().get(0).subject();
         assertTrue(subject.contains("b\u00fccher") && subject.contains("\\\"quoted\\\"") && subject.contains("\\")
                 && subject.contains("Caf\u00e9 \u4f8b"), subject);
         assertEquals(subject, certs.get(0).path("subject").textValue());
-        assertEquals(sessions.get(0).certificates().get(0).san(),
+        assertEquals(sessions.get(tls12).certificates().get(0).san(),
                 elements(certs.get(0).path("san")).stream().map(JsonNode::textValue).toList());
     }
 
     @Test
-    void aHostileSniAsAnObjectKeyAndInAFindingsSentence() {
+    void aHostileSniInAFindingAndAsAnIncidentsObjectKey() {
         String sniB = new String(SNI_B, StandardCharsets.UTF_8);
-        JsonNode finding = RecordedRun.parse(run.linesOf("finding").get(0));
-        assertEquals("SERVER_ALERT", finding.path("kind").textValue());
+        RecordedRun.Line line = run.linesOf("finding").stream()
+                .filter(l -> ((Finding) l.value()).kind().name().equals("SERVER_ALERT")).findFirst().orElseThrow();
+        JsonNode finding = RecordedRun.parse(line);
         assertEquals(sniB, finding.path("sni").textValue());
-        Finding f = (Finding) run.linesOf("finding").get(0).value();
+        Finding f = (Finding) line.value();
         assertEquals(f.summary(), finding.path("summary").textValue());
-        assertTrue(f.summary().contains(sniB), "the sentence quotes the SNI: " + f.summary());
 
         JsonNode incident = run.linesOf("incident").stream().map(RecordedRun::parse)
                 .filter(n -> n.path("kind").textValue().equals("SERVER_ALERT")).findFirst().orElseThrow();
@@ -121,40 +143,40 @@ class JsonRecordsStringsTest {
 
     @Test
     void alertsPlaintextWithLevelAndDescriptionEncryptedWithNulls() {
-        JsonNode alert = sessionJson.get(1).path("alerts").get(0);
+        JsonNode alert = sessionJson.get(alerted).path("alerts").get(0);
         assertEquals("server", alert.path("from").textValue());
         assertEquals(false, alert.path("encrypted").booleanValue());
         assertEquals(2, alert.path("level").intValue());
         assertEquals(70, alert.path("description").intValue());
         assertEquals("protocol_version", alert.path("name").textValue());
-        for (JsonNode a : sessionJson.get(0).path("alerts")) { // close_notify under TLS 1.2 encryption
+        for (JsonNode a : sessionJson.get(tls12).path("alerts")) { // close_notify under TLS 1.2 encryption
             assertTrue(a.path("encrypted").booleanValue() && a.path("level").isNull() && a.path("description").isNull()
                     && a.path("name").isNull(), a.toString());
         }
-        assertEquals(2, sessionJson.get(0).path("alerts").size());
+        assertEquals(2, sessionJson.get(tls12).path("alerts").size());
     }
 
     @Test
     void ipv6LoopbackEndpointsAndAbsentHelloesAndRsts() throws Exception {
-        JsonNode tls13 = sessionJson.get(3);
-        assertTrue(tls13.path("client").textValue().matches("\\[::1\\]:\\d+"), tls13.path("client").toString());
-        assertEquals("[::1]:44302", tls13.path("server").textValue());
-        assertEquals("plain.example", tls13.path("client_hello").path("sni").textValue());
-        assertEquals("0x0304", tls13.path("server_hello").path("selected_version").textValue());
-        assertEquals(List.of(), elements(tls13.path("certificates")), "TLS 1.3 certificates are encrypted: []");
+        JsonNode v6 = sessionJson.get(tls13);
+        assertTrue(v6.path("client").textValue().matches("\\[::1\\]:\\d+"), v6.path("client").toString());
+        assertEquals("[::1]:44302", v6.path("server").textValue());
+        assertEquals("plain.example", v6.path("client_hello").path("sni").textValue());
+        assertEquals("0x0304", v6.path("server_hello").path("selected_version").textValue());
+        assertEquals(List.of(), elements(v6.path("certificates")), "TLS 1.3 certificates are encrypted: []");
 
-        JsonNode noSni = sessionJson.get(4);
-        assertTrue(noSni.path("client_hello").path("sni").isNull(), "no SNI is null, not \"\": " + noSni);
-        assertTrue(noSni.path("client_hello").path("alpn").isArray() && noSni.path("client_hello").path("alpn").isEmpty());
+        JsonNode bare = sessionJson.get(noSni);
+        assertTrue(bare.path("client_hello").path("sni").isNull(), "no SNI is null, not \"\": " + bare);
+        assertTrue(bare.path("client_hello").path("alpn").isArray() && bare.path("client_hello").path("alpn").isEmpty());
 
-        JsonNode refused = sessionJson.get(5);
-        assertEquals("CONNECTION_REFUSED", refused.path("outcome").textValue());
-        assertEquals("[::1]:44303", refused.path("server").textValue());
-        assertTrue(refused.path("client_hello").isNull() && refused.path("server_hello").isNull(), refused.toString());
-        assertEquals("server", refused.path("rst").path("by").textValue());
-        assertTrue(refused.path("rst").path("after_client_hello_us").isNull(), "no hello, no delay: " + refused);
-        assertEquals("server", refused.path("rst_from").get(0).textValue());
-        assertTrue(sessionJson.get(3).path("rst").isNull() && sessionJson.get(3).path("rst_from").isEmpty());
+        JsonNode refusal = sessionJson.get(refused);
+        assertEquals("CONNECTION_REFUSED", refusal.path("outcome").textValue());
+        assertEquals("[::1]:44303", refusal.path("server").textValue());
+        assertTrue(refusal.path("client_hello").isNull() && refusal.path("server_hello").isNull(), refusal.toString());
+        assertEquals("server", refusal.path("rst").path("by").textValue());
+        assertTrue(refusal.path("rst").path("after_client_hello_us").isNull(), "no hello, no delay: " + refusal);
+        assertEquals("server", refusal.path("rst_from").get(0).textValue());
+        assertTrue(v6.path("rst").isNull() && v6.path("rst_from").isEmpty(), "no RST: null and []");
     }
 
     private static List<JsonNode> elements(JsonNode array) {

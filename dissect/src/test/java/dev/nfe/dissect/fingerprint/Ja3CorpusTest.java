@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nfe.dissect.fingerprint.CorpusFixtures.ClientRow;
 import dev.nfe.dissect.fingerprint.CorpusFixtures.ServerRow;
 import dev.nfe.dissect.fingerprint.CorpusFixtures.UpstreamRow;
+import dev.nfe.dissect.testdata.SharedDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** JA3 / JA3S on every hello of every corpus capture, against tshark 4.0.17 and other tools. */
@@ -128,12 +128,12 @@ class Ja3CorpusTest {
 
     /**
      * The corpus's own ground truth ({@code *.truth.jsonl}, first hello per TCP stream) read
-     * directly, so the fixture extraction is checked too. Skipped without the shared corpus.
+     * directly, so the fixture extraction is checked too. Skipped without the shared corpus, failed
+     * under CI=true ({@link SharedDir}).
      */
     @Test
     void corpusGroundTruthJa3AndJa3s() throws IOException {
-        Path corpus = Path.of(System.getProperty("nfe.shared", "../shared"), "corpus");
-        Assumptions.assumeTrue(Files.isDirectory(corpus), "shared corpus not present: " + corpus);
+        Path corpus = SharedDir.require("corpus");
         Map<String, String> ourJa3 = new HashMap<>();
         for (ClientRow r : CorpusFixtures.clientHellos()) {
             Ja3 j = Ja3.of(r.hello());

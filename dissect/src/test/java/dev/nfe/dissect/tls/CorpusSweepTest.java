@@ -3,6 +3,7 @@ package dev.nfe.dissect.tls;
 import dev.nfe.dissect.report.ClientHello;
 import dev.nfe.dissect.report.ServerHello;
 import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.testdata.SharedDir;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -30,9 +31,7 @@ class CorpusSweepTest {
     void sweep() throws IOException {
         String dir = System.getProperty("nfe.tls.corpusStreams");
         assumeTrue(dir != null && Files.isDirectory(Path.of(dir)), "set -Dnfe.tls.corpusStreams=DIR");
-        Path shared = SharedData.root();
-        assumeTrue(shared != null, "shared corpus not available");
-        Path corpus = shared.resolve("corpus");
+        Path corpus = SharedDir.require("corpus");
         List<Path> truths;
         try (var w = Files.walk(corpus)) {
             truths = w.filter(p -> p.toString().endsWith(".truth.jsonl")).sorted().toList();

@@ -3,6 +3,7 @@ package dev.nfe.dissect.tls;
 import dev.nfe.dissect.report.ClientHello;
 import dev.nfe.dissect.report.ServerHello;
 import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.testdata.SharedDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -29,10 +30,9 @@ class LoopbackLabelsTest {
     void everyConnectionMatchesItsScenario() throws IOException {
         String dir = System.getProperty("nfe.tls.loopbackStreams");
         assumeTrue(dir != null && Files.isDirectory(Path.of(dir)), "set -Dnfe.tls.loopbackStreams=DIR");
-        Path shared = SharedData.root();
-        assumeTrue(shared != null);
+        Path labels = SharedDir.require("captures/loopback-small/labels.tsv");
         Map<String, String> scenarioByClient = new HashMap<>();
-        for (String line : Files.readAllLines(shared.resolve("captures/loopback-small/labels.tsv"))) {
+        for (String line : Files.readAllLines(labels)) {
             String[] f = line.split("\t");
             if (f[0].equals("conn_id")) {
                 continue;

@@ -159,7 +159,11 @@ final class JsonRecords {
         counts(w, "outcomes", s.outcomes());
         w.name("servers").beginObject();
         for (Map.Entry<String, Map<String, Long>> e : s.servers().entrySet()) {
-            counts(w, e.getKey(), e.getValue());
+            w.dataName(e.getKey()).beginObject();
+            for (Map.Entry<String, Long> o : e.getValue().entrySet()) {
+                w.dataName(o.getKey()).value(o.getValue());
+            }
+            w.endObject();
         }
         w.endObject();
         w.field("servers_capped", s.serversCapped());
@@ -321,7 +325,7 @@ final class JsonRecords {
     }
 
     private static void counts(JsonWriter w, String name, Map<String, Long> m) {
-        // keys are data here (servers, SNIs), so they go through the escaping path
+        // the name is ours; the keys are data (outcomes, SNIs), so they go through the escaping path
         w.name(name).beginObject();
         for (Map.Entry<String, Long> e : m.entrySet()) {
             w.dataName(e.getKey()).value(e.getValue());

@@ -195,14 +195,13 @@ final class JsonWriter {
         // Fast path: encode once (the JDK's encoder copies ASCII in bulk), and if no byte needs
         // escaping copy it whole. Bytes >= 0x80 are the encoder's valid UTF-8 and need none.
         byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        boolean plain = true;
-        for (byte x : utf8) {
-            if ((x >= 0 && x < 0x20) || x == '"' || x == '\\') {
-                plain = false;
-                break;
-            }
+        boolean plain = utf8.length == s.length();
+        for (int i = 0; plain && i < utf8.length; i++) {
+            byte x = utf8[i];
+            // all-ASCII so far: byte i is char i; a '?' that is not one was an unpaired surrogate
+            plain = !((x >= 0 && x < 0x20) || x == '"' || x == '\\' || (x == '?' && s.charAt(i) != '?'));
         }
-        if (plain && utf8.length == s.length()) {
+        if (plain) {
             ensure(utf8.length + 2);
             buf[len++] = '"';
             System.arraycopy(utf8, 0, buf, len, utf8.length);

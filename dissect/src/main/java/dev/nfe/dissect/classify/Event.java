@@ -123,18 +123,25 @@ public sealed interface Event {
     }
 
     /**
-     * A RST: what its IP header says, and how far each direction had acknowledged the other's
-     * stream when it arrived (stream positions by direction index, -1 when unknown).
+     * A RST: what its IP header says, and where each end stood when it arrived — the sender of
+     * the RST and its peer.
      */
-    record Rst(int ttl, int ipId, long ackPosByDir0, long ackPosByDir1) implements Event {
+    record Rst(int ttl, int ipId, Side sender, Side peer) implements Event {
         @Override
         public EventKind kind() {
             return EventKind.RST;
         }
 
-        /** How far the side with direction index {@code dir} had acknowledged its peer. */
-        public long ackPositionBy(int dir) {
-            return dir == 0 ? ackPosByDir0 : ackPosByDir1;
+        /**
+         * One end of the connection when the RST arrived.
+         *
+         * @param ackPosition     how far it had acknowledged the other end's stream (-1: unknown)
+         * @param lastData        ordinal (within the connection) of the last packet in which it sent
+         *                        payload, -1 when it never did: who spoke last
+         * @param endedWithAlert  its last TLS record was an alert (a close_notify, most likely)
+         */
+        public record Side(long ackPosition, long lastData, boolean endedWithAlert) {
+            public static final Side UNKNOWN = new Side(-1, -1, false);
         }
     }
 

@@ -63,10 +63,10 @@ public final class Connection {
             synDir = d;
             synIsn = s.seq();
         }
-        dir.segment(s);
+        dir.segment(s, packets);
         if (s.rst()) {
-            log.rst(d, new Event.Rst(s.ttl(), s.ipId(), dirs[0].ackPosition(),
-                    dirs[1] == null ? -1 : dirs[1].ackPosition()), s.frame(), s.timestampNanos());
+            log.rst(d, new Event.Rst(s.ttl(), s.ipId(), dir.atRst(), peer == null ? Event.Rst.Side.UNKNOWN : peer.atRst()),
+                    s.frame(), s.timestampNanos());
         }
         dir.fin(s);
     }

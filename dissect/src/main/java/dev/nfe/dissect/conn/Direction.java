@@ -42,6 +42,10 @@ final class Direction implements ReassemblySink, TlsEvents {
     private long chunkEnd;
     /** The decoder reported something only TLS has. */
     private boolean spokeTls;
+    /** Ordinal (in the connection) of the last packet with payload this side sent; -1 before any. */
+    private long lastData = -1;
+    /** This side's last TLS record was an alert: a close_notify, most likely, before it closes. */
+    private boolean endedWithAlert;
 
     Direction(int index, Endpoint sender, ConnectionLog log, ConnectionContext ctx) {
         this.index = index;
@@ -71,11 +75,18 @@ final class Direction implements ReassemblySink, TlsEvents {
         }
     }
 
+    /** Where this side stands now, as evidence for a RST that just arrived. */
+    Event.Rst.Side atRst() {
+        return new Event.Rst.Side(ackPosition, lastData, endedWithAlert);
+    }
+
     /**
      * The SYN, payload and FIN of one segment this side sent, in that order. A RST is the
      * connection's to log (its evidence needs both sides); {@link #rstSent} just remembers it.
+     *
+     * @param ordinal the segment's place among all of the connection's packets (1, 2, ...)
      */
-    void segment(TcpSegment s) {
+    void segment(TcpSegment s, long ordinal) {
         long ts = s.timestampNanos();
         packets++;
         wireBytes += s.payloadLength();
@@ -91,6 +102,7 @@ final class Direction implements ReassemblySink, TlsEvents {
             reassembler.syn(s.seq());
         }
         if (s.payloadLength() > 0 && !s.rst()) {
+            lastData = ordinal;
             long dataSeq = s.syn() ? (s.seq() + 1) & 0xffff_ffffL : s.seq();
             // Payload shorter than the wire without a snap-length cut was elided on purpose (a
             // Kafka agent's payload budget, after the handshake): the stream simply ends there for
@@ -179,12 +191,14 @@ final class Direction implements ReassemblySink, TlsEvents {
     @Override
     public void clientHello(ClientHello hello, long frame, long tsNanos) {
         spokeTls = true;
+        endedWithAlert = false;
         log.clientHello(index, new Event.Hello(hello, chunkEnd), frame, tsNanos);
     }
 
     @Override
     public void serverHello(ServerHello hello, long frame, long tsNanos) {
         spokeTls = true;
+        endedWithAlert = false;
         log.serverHello(index, new Event.ServerHelloSeen(hello), frame, tsNanos);
     }
 
@@ -197,6 +211,7 @@ final class Direction implements ReassemblySink, TlsEvents {
     @Override
     public void handshakeMessage(int type, int length, long frame, long tsNanos) {
         spokeTls = true;
+        endedWithAlert = false;
         boolean hello = type == 1 || type == 2 || type == 0x101 || type == 0x104;
         if (!hello) {
             log.handshakeMessage(index, type, frame, tsNanos);
@@ -206,23 +221,28 @@ final class Direction implements ReassemblySink, TlsEvents {
     @Override
     public void changeCipherSpec(long frame, long tsNanos) {
         spokeTls = true;
+        endedWithAlert = false;
         log.changeCipherSpec(index, frame, tsNanos);
     }
 
     @Override
     public void alert(Alert alert, long frame, long tsNanos) {
         spokeTls = true;
+        endedWithAlert = true;
         log.alert(index, alert, frame, tsNanos);
     }
 
     @Override
     public void encryptedRecord(int contentType, int length, long frame, long tsNanos) {
         spokeTls = true;
+        // TLS 1.3 hides alerts in application_data records; one this short is one (Event.Protected)
+        endedWithAlert = new Event.Protected(contentType, length).alertSized();
         log.encrypted(index, contentType, length, frame, tsNanos);
     }
 
     @Override
     public void plaintext(byte[] firstBytes, long frame, long tsNanos) {
+        endedWithAlert = false;
         log.plaintext(index, firstBytes, frame, tsNanos);
     }
 

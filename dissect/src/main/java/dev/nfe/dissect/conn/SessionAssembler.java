@@ -188,7 +188,8 @@ public final class SessionAssembler {
         boolean acked = false;
         if (ch != null && ch.frame() <= rst.frame()) {
             after = Math.max(0, rst.tsNanos() - ch.tsNanos()) / 1000;
-            long ackPos = f.ackPositionBy(1 - ch.dir());
+            // the ClientHello's receiver had read it all when it acknowledged that far
+            long ackPos = (rst.dir() == ch.dir() ? f.peer() : f.sender()).ackPosition();
             acked = ackPos >= 0 && ackPos >= hello.endPosition();
         }
         ConnectionSnapshot.Side sender = c.side(rst.dir());

@@ -60,7 +60,7 @@ class OutcomeClassifierTest {
                 case SYNACK -> Event.SYNACK;
                 case CCS -> Event.CCS;
                 case FIN -> Event.FIN;
-                case RST -> new Event.Rst(64, -1, -1, -1);
+                case RST -> new Event.Rst(64, -1, Event.Rst.Side.UNKNOWN, Event.Rst.Side.UNKNOWN);
                 case CLIENT_HELLO, SERVER_HELLO, HANDSHAKE, ENCRYPTED, ALERT, PLAINTEXT, STARTTLS, GAP, VIOLATION ->
                         throw new IllegalArgumentException(k + " carries a value: add(Event, Role)");
             }, r);

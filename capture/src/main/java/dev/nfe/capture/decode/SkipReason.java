@@ -10,9 +10,13 @@ public enum SkipReason {
     NON_IP,
     /** IP that carries no TCP: UDP (other than a recognised tunnel), ICMP (including ICMP errors quoting a TCP header), SCTP, IGMP, ... */
     NON_TCP,
-    /** An IPv4 fragment (MF set or fragment offset &gt; 0). The corpus has no fragmented TCP; see {@link SegmentDecoder}. */
+    /**
+     * An IPv4 fragment (MF set or fragment offset &gt; 0) that did not complete its datagram: held
+     * for reassembly (its bytes reach the segment of the fragment that completes the datagram), or
+     * ignored, or part of a datagram that was discarded; {@link FragmentEvent} says which.
+     */
     IPV4_FRAGMENT,
-    /** An IPv6 Fragment header that is not atomic (offset &gt; 0 or M set). */
+    /** The same for an IPv6 fragment (a Fragment header that is not atomic: offset &gt; 0 or M set). */
     IPV6_FRAGMENT,
     /** IPsec ESP: the payload is encrypted. */
     ENCRYPTED,

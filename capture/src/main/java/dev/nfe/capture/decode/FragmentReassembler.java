@@ -28,7 +28,9 @@ import java.util.Map;
  *       when the bytes differ: the mark of an evasion attempt).</li>
  *   <li><b>Time is capture time.</b> A datagram waits at most its timeout from its first
  *       fragment (30 s IPv4, like Linux's {@code ipfrag_time}; 60 s IPv6, RFC 8200), measured in
- *       frame timestamps: {@link #expire} runs as frames arrive, never on the wall clock.</li>
+ *       frame timestamps: {@link #expire} runs as frames arrive, never on the wall clock. The clock
+ *       is the latest timestamp seen, so a frame stamped earlier than one before it (captures
+ *       merged from several interfaces) neither stops nor restarts a timeout.</li>
  *   <li><b>Caps.</b> Datagrams in progress, bytes held, and the largest datagram (see
  *       {@link FragmentLimits}); the oldest datagram makes room, and every eviction or discard is
  *       counted.</li>
@@ -91,6 +93,12 @@ public final class FragmentReassembler {
     private final LinkedHashMap<Key, PendingDatagram> v6 = new LinkedHashMap<>();
     private long heldBytes;
     private long sequence;
+    /**
+     * The latest frame timestamp seen: the reassembly clock. Captures are not always in time order
+     * (the replay's flow expiry uses the same rule), and with a clock that never goes back the
+     * tables' creation order is also their deadline order.
+     */
+    private long clock = Long.MIN_VALUE;
     /** No datagram can time out before this capture time; Long.MAX_VALUE when none is held. */
     private long nextDeadline = Long.MAX_VALUE;
 
@@ -109,8 +117,8 @@ public final class FragmentReassembler {
      * or was ignored, or its datagram was discarded, each counted in the stats.
      */
     public Datagram offer(Fragment f, byte[] buf, int off, int capturedLength, int length) {
-        long now = f.timestampNanos();
-        expire(now);
+        expire(f.timestampNanos());
+        long now = clock;
         if (length <= 0 || (f.more() && (length & 7) != 0) || capturedLength < 0 || capturedLength > length) {
             stats.fragment(FragmentEvent.MALFORMED);
             return null;
@@ -163,13 +171,19 @@ public final class FragmentReassembler {
         return p.complete() ? finish(table, f.key(), p) : null;
     }
 
-    /** Discards every datagram whose timeout has passed at capture time {@code nowNanos}. Cheap when none has. */
+    /**
+     * Moves the clock to capture time {@code nowNanos} (if that is later) and discards every datagram
+     * whose timeout has passed. Cheap when none has.
+     */
     public void expire(long nowNanos) {
-        if (nowNanos < nextDeadline) {
+        if (nowNanos > clock) {
+            clock = nowNanos;
+        }
+        if (clock < nextDeadline) {
             return;
         }
-        expire(v4, nowNanos, limits.ipv4TimeoutNanos());
-        expire(v6, nowNanos, limits.ipv6TimeoutNanos());
+        expire(v4, clock, limits.ipv4TimeoutNanos());
+        expire(v6, clock, limits.ipv6TimeoutNanos());
         nextDeadline = Math.min(deadline(v4, limits.ipv4TimeoutNanos()), deadline(v6, limits.ipv6TimeoutNanos()));
     }
 
@@ -274,7 +288,7 @@ public final class FragmentReassembler {
         Iterator<PendingDatagram> it = table.values().iterator();
         while (it.hasNext()) {
             PendingDatagram p = it.next();
-            if (now - p.firstTimestamp <= timeout) {
+            if (now <= saturatedAdd(p.firstTimestamp, timeout)) {
                 break;
             }
             it.remove();

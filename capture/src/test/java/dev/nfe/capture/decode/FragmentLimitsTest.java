@@ -42,12 +42,30 @@ class FragmentLimitsTest {
         assertNull(f.offer(T0 + timeout - SECOND, 64, 128), "a later fragment does not restart the clock");
         assertArrayEquals(f.part, bytes(f.offer(T0 + timeout, 128, end)), "just in time");
 
-        assertNull(f.offer(T0, 0, 64));
-        assertNull(f.offer(T0 + timeout / 2, 64, 128));
-        assertNull(f.offer(T0 + timeout + 1, 128, end), "too late: it starts a datagram of its own");
+        long t1 = T0 + 10 * timeout;
+        assertNull(f.offer(t1, 0, 64));
+        assertNull(f.offer(t1 + timeout / 2, 64, 128));
+        assertNull(f.offer(t1 + timeout + 1, 128, end), "too late: it starts a datagram of its own");
         assertEquals(1, f.count(FragmentEvent.TIMED_OUT));
         assertEquals(1, f.stats.fragmentsInProgress());
         assertEquals(1, f.reassembler.entries());
+    }
+
+    /** The clock is the latest timestamp seen: a frame stamped earlier (merged captures) does not move it back. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anEarlierTimestampNeitherStopsNorRestartsATimeout(boolean v6) {
+        long timeout = (v6 ? 60 : 30) * SECOND;
+        FragmentFixture f = fixture(v6);
+        int end = f.part.length;
+        assertNull(f.offer(T0, 0, 64));
+        assertNull(f.offer(T0 - 3600 * SECOND, 64, 128), "an hour earlier: still the same datagram");
+        assertArrayEquals(f.part, bytes(f.offer(T0 + timeout, 128, end)));
+
+        assertNull(f.offer(T0 + 2 * timeout, 0, 64));
+        assertNull(f.offer(T0 + 4 * timeout, 64, 128), "timed out: a datagram of its own");
+        assertNull(f.offer(T0, 128, end), "stamped earlier, but the clock stays at the latest time");
+        assertEquals(1, f.count(FragmentEvent.TIMED_OUT));
     }
 
     @ParameterizedTest

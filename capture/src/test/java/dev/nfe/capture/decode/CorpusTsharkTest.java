@@ -100,7 +100,11 @@ class CorpusTsharkTest {
                 continue;
             }
             if (s == null) {
-                if (skip == null || !DOCUMENTED.contains(skip)) {
+                // the first fragment of a datagram that never completed: tshark shows the part of the TCP
+                // header it holds (no flags, or no ack), the decoder waits for the rest and counts it held
+                boolean partialHeaderInFragment = t.flags() < 0
+                        && (skip == SkipReason.IPV4_FRAGMENT || skip == SkipReason.IPV6_FRAGMENT);
+                if (!partialHeaderInFragment && (skip == null || !DOCUMENTED.contains(skip))) {
                     problems.add("frame " + t.frame() + ": tshark sees TCP (" + t.protocols() + "), decoder skipped it: "
                             + skip);
                 }

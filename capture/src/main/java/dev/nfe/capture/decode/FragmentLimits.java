@@ -11,8 +11,9 @@ package dev.nfe.capture.decode;
  * @param maxHeldBytes        bytes held by all datagrams in progress (their buffers and fragment
  *                            lists); when a datagram would go over, the oldest others are evicted
  *                            ({@link FragmentEvent#EVICTED_BYTES_CAP})
- * @param maxDatagramBytes    the largest datagram rebuilt, IP header included; IPv4 and IPv6 allow
- *                            65,535 (a fragment that ends past it is the "ping of death":
+ * @param maxDatagramBytes    the largest datagram rebuilt: an IPv4 total length (header included),
+ *                            an IPv6 payload length (extension headers included); both protocols
+ *                            allow 65,535 (a fragment that ends past it is the "ping of death":
  *                            {@link FragmentEvent#TOO_BIG})
  * @param ipv4TimeoutNanos    how long an IPv4 datagram may wait for its fragments, from its first
  *                            fragment, in capture time (Linux's {@code ipfrag_time} is 30 s)

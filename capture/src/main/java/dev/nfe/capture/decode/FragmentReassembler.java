@@ -71,8 +71,10 @@ public final class FragmentReassembler {
      * @param more        the "more fragments" flag (IPv4 MF, IPv6 M)
      * @param protocol    IPv4: the header's protocol; IPv6: the Fragment header's next header
      * @param ttl         TTL or hop limit
-     * @param headerBytes the bytes in front of the fragmentable part that count toward the 65,535
-     *                    limit: the IPv4 header, or the IPv6 header and its unfragmentable extension headers
+     * @param headerBytes the bytes in front of the fragmentable part that count toward
+     *                    {@link FragmentLimits#maxDatagramBytes()}: the IPv4 header, or the IPv6
+     *                    extension headers before the Fragment header (RFC 8200's payload length
+     *                    does not count the fixed 40-byte header)
      */
     public record Fragment(Key key, long timestampNanos, int offset, boolean more, int protocol, int ttl,
                            int headerBytes) {

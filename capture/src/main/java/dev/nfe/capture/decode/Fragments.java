@@ -37,6 +37,10 @@ final class Fragments {
      */
     static SkipReason ipv4(DecodeContext c, int protocol, int field, int headerLength, int off, int cap, int wire,
                            int depth) {
+        SkipReason never = neverTcp(protocol, false);
+        if (never != null) {
+            return never;
+        }
         FragmentReassembler.Key key = FragmentReassembler.Key.ipv4(c.srcLo, c.dstLo, protocol, c.ipId, c.scope);
         FragmentReassembler.Fragment f = new FragmentReassembler.Fragment(key, c.timestamp, (field & 0x1fff) * 8,
                 (field & 0x2000) != 0, protocol, c.ttl, headerLength);
@@ -53,12 +57,35 @@ final class Fragments {
      */
     static SkipReason ipv6(DecodeContext c, int nextHeader, int field, long identification, int unfragmentable,
                            int off, int cap, int wire, int depth) {
+        SkipReason never = neverTcp(nextHeader, true);
+        if (never != null) {
+            return never;
+        }
         FragmentReassembler.Key key = FragmentReassembler.Key.ipv6(c.srcHi, c.srcLo, c.dstHi, c.dstLo,
                 identification, c.scope);
         FragmentReassembler.Fragment f = new FragmentReassembler.Fragment(key, c.timestamp, field & 0xfff8,
                 (field & 1) != 0, nextHeader, c.ttl, unfragmentable);
         FragmentReassembler.Datagram d = c.fragments.offer(f, c.buf, off, cap - off, wire - off);
         return d == null ? SkipReason.IPV6_FRAGMENT : decode(c, d, true, depth);
+    }
+
+    /**
+     * Null when a datagram of this protocol may lead to TCP (TCP itself, a tunnel, UDP for VXLAN
+     * and Geneve, AH, IPv6 extension headers); else why its fragments are skipped at once, as the
+     * whole datagram would be: holding the fragments of ICMP, ESP or anything else could only cost
+     * memory. Every fragment's header names the protocol (IPv4), or the same next header (IPv6,
+     * RFC 8200 section 4.5), so no fragment needs to wait for the first one to be classified.
+     */
+    private static SkipReason neverTcp(int protocol, boolean v6) {
+        return switch (protocol) {
+            case Network.PROTO_TCP, Network.PROTO_IPIP, Network.PROTO_IPV6, Network.PROTO_GRE, Network.PROTO_UDP,
+                 Network.PROTO_AH -> null;
+            case Network.PROTO_HOPOPTS, Network.PROTO_ROUTING, Network.PROTO_DSTOPTS, Network.PROTO_FRAGMENT ->
+                    v6 ? null : SkipReason.NON_TCP;
+            case Network.PROTO_ESP -> SkipReason.ENCRYPTED;
+            case Network.PROTO_NONE -> v6 ? SkipReason.NO_NEXT_HEADER : SkipReason.NON_TCP;
+            default -> SkipReason.NON_TCP;
+        };
     }
 
     /** Decodes what the rebuilt datagram carries, from its own array, then puts the frame back. */

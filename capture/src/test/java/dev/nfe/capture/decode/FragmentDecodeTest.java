@@ -158,6 +158,27 @@ class FragmentDecodeTest {
                 outerDatagrams + 1, "outer and inner");
     }
 
+    /** ICMP, ICMPv6 and ESP can never lead to TCP: their fragments are skipped at once, nothing is held. */
+    @Test
+    void fragmentsOfProtocolsThatCannotCarryTcpAreNotHeld() {
+        byte[] icmp = v4.clone();
+        icmp[9] = 1;
+        byte[] icmp6 = v6.clone();
+        icmp6[6] = 58;
+        byte[] esp = v6.clone();
+        esp[6] = 50;
+        Map<byte[], SkipReason> cases = Map.of(icmp, SkipReason.NON_TCP, icmp6, SkipReason.NON_TCP,
+                esp, SkipReason.ENCRYPTED);
+        for (Map.Entry<byte[], SkipReason> c : cases.entrySet()) {
+            List<byte[]> pieces = Fragmenter.split(c.getKey(), 64, 1);
+            Decoded d = Decoded.of(frames(pieces, FragmentDecodeTest::ethernet));
+            assertEquals(List.of(), d.segments());
+            assertEquals(pieces.size(), d.skips().size());
+            assertTrue(d.skips().values().stream().allMatch(r -> r == c.getValue()), d.skips().toString());
+            assertEquals(0, d.stats().fragmentsInProgress() + d.stats().fragments(FragmentEvent.REASSEMBLED));
+        }
+    }
+
     /** Two tunnels with the same inner addresses and IP ID (overlapping private ranges): their fragments must not mix. */
     @Test
     void equalInnerKeysInDifferentTunnelsDoNotMix() {

@@ -35,7 +35,7 @@ public enum FragmentEvent {
     IPV4_OVERLAP,
     /** An IPv4 fragment overlapped bytes already held with different values: the bytes that came first were kept. */
     IPV4_OVERLAP_CONFLICT,
-    /** A fragment that cannot be placed: no data, or not the last one and not a multiple of 8 bytes long. Ignored. */
+    /** A fragment that cannot be placed: no data, or not the last one and not a multiple of 8 bytes long (or, from a caller other than the decoder, an offset that no header can give). Ignored. */
     MALFORMED,
     /** A fragment of a datagram already discarded (IPv6 overlap, too big, inconsistent): ignored until that datagram's timeout. */
     AFTER_DISCARD,

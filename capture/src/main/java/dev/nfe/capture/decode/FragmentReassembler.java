@@ -3,6 +3,7 @@ package dev.nfe.capture.decode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Rebuilds IPv4 and IPv6 datagrams from their fragments: bytes in ({@link #offer}), a whole
@@ -116,12 +117,17 @@ public final class FragmentReassembler {
      * Takes one fragment whose data (the fragmentable part from {@code f.offset()}, {@code length}
      * bytes on the wire) has its first {@code capturedLength} bytes in {@code buf} from {@code off}.
      * Returns the whole datagram when this fragment completed it, else null: the fragment is held,
-     * or was ignored, or its datagram was discarded, each counted in the stats.
+     * or was ignored, or its datagram was discarded, each counted in the stats. Any header values
+     * are accepted (they are data); only a buffer range that does not exist is an error.
+     *
+     * @throws IndexOutOfBoundsException when {@code buf} has no {@code capturedLength} bytes at {@code off}
      */
     public Datagram offer(Fragment f, byte[] buf, int off, int capturedLength, int length) {
+        Objects.checkFromIndexSize(off, Math.max(0, capturedLength), buf.length);
         expire(f.timestampNanos());
         long now = clock;
-        if (length <= 0 || (f.more() && (length & 7) != 0) || capturedLength < 0 || capturedLength > length) {
+        if (length <= 0 || (f.more() && (length & 7) != 0) || capturedLength < 0 || capturedLength > length
+                || f.offset() < 0 || (f.offset() & 7) != 0 || f.headerBytes() < 0) {
             stats.fragment(FragmentEvent.MALFORMED);
             return null;
         }
@@ -137,11 +143,11 @@ public final class FragmentReassembler {
         if (p == null) {
             p = open(f.key(), now);
         }
-        int end = f.offset() + length;
         int maxLength = limits.maxDatagramBytes() - f.headerBytes();
-        if (end > maxLength) {
+        if ((long) f.offset() + length > maxLength) {
             return discard(p, FragmentEvent.TOO_BIG);
         }
+        int end = f.offset() + length;
         if (!f.more()) {
             if ((p.length >= 0 && p.length != end) || p.highestEnd() > end) {
                 return discard(p, FragmentEvent.INCONSISTENT);

@@ -212,6 +212,23 @@ class FragmentLimitsTest {
         assertEquals(1, f.count(FragmentEvent.TRUNCATED));
     }
 
+    /** Values no header can hold (a fuzz harness may pass them): ignored and counted, never an exception. */
+    @Test
+    void valuesNoHeaderCanHoldAreIgnored() {
+        FragmentFixture f = FragmentFixture.v4();
+        FragmentReassembler.Key key = f.key();
+        byte[] data = new byte[64];
+        for (int offset : new int[] {-8, 3, Integer.MAX_VALUE & ~7}) {
+            assertNull(f.reassembler.offer(new FragmentReassembler.Fragment(key, T0, offset, true, 6, 64, 20),
+                    data, 0, 64, 64));
+        }
+        assertNull(f.reassembler.offer(new FragmentReassembler.Fragment(key, T0, 0, true, 6, 64, -100), data, 0, 64, 64));
+        assertEquals(3, f.count(FragmentEvent.MALFORMED));
+        assertEquals(1, f.count(FragmentEvent.TOO_BIG));
+        assertThrows(IndexOutOfBoundsException.class, () -> f.reassembler.offer(
+                new FragmentReassembler.Fragment(key, T0, 0, true, 6, 64, 20), data, 8, 64, 64));
+    }
+
     @Test
     void limitsAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> new FragmentLimits(0, 1, 1, 1, 1));

@@ -41,7 +41,25 @@ final class FragmentedCaptures {
         }
     }
 
-    static Fragmented fragment(Path original, Path dir, long seed) throws Exception {
+    /** Made once per original and seed in this JVM: the test classes share them. */
+    private static final Map<String, Fragmented> MADE = new HashMap<>();
+    private static Path dir;
+
+    static synchronized Fragmented fragment(Path original, long seed) throws Exception {
+        String key = original.toAbsolutePath() + "#" + seed;
+        Fragmented f = MADE.get(key);
+        if (f == null) {
+            if (dir == null) {
+                dir = Files.createTempDirectory("nfe-fragmented");
+                dir.toFile().deleteOnExit();
+            }
+            f = make(original, dir, seed);
+            MADE.put(key, f);
+        }
+        return f;
+    }
+
+    private static Fragmented make(Path original, Path dir, long seed) throws Exception {
         Path script = dir.resolve("fragment_capture.py");
         if (!Files.exists(script)) {
             try (InputStream in = FragmentedCaptures.class.getResourceAsStream("fragments/fragment_capture.py")) {
@@ -54,6 +72,9 @@ final class FragmentedCaptures {
         String name = original.getFileName().toString().replace(".pcap", "") + "-" + seed;
         Path out = dir.resolve(name + "-fragmented.pcap");
         Path map = dir.resolve(name + ".map");
+        for (Path p : List.of(script, out, map)) {
+            p.toFile().deleteOnExit(); // registered after the directory: deleted before it
+        }
         Nfe.Run r = Nfe.exec(List.of(python(), script.toString(), original.toString(), out.toString(), map.toString(),
                 "--seed", Long.toString(seed)), 300);
         if (r.exit() != 0) {

@@ -7,7 +7,6 @@ import dev.nfe.capture.TcpSegment;
 import dev.nfe.capture.decode.SegmentDecoder;
 import dev.nfe.capture.file.CaptureFiles;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FragmentedTsharkTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
-
     @Test
     void tsharkSeesTheSameSegmentsAndClientHellos() throws Exception {
         FragmentedCaptures.Fragmented frag = FragmentedCaptures.fragment(
-                Nfe.shared().resolve("captures/loopback-small/capture.pcap"), dir, 1858);
+                Nfe.shared().resolve("captures/loopback-small/capture.pcap"), 1858);
 
         Map<Long, String> tshark = new TreeMap<>();
         for (String[] f : tshark(frag.capture(), "tcp", "frame.number", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",

@@ -11,12 +11,12 @@ package dev.nfe.capture.decode;
  *   <li>frame number and timestamp: the completing fragment's (Wireshark's choice, so a
  *       session's frames match what an analyst opens in Wireshark);</li>
  *   <li>addresses: the key's, the same in every fragment;</li>
- *   <li>TTL / hop limit: the offset-0 fragment's. That fragment holds the TCP header, so its TTL
- *       is the one that belongs to the flags and ports the dissector reads. The RST-TTL evidence
- *       compares a RST's TTL with the server's to tell the server host from a middlebox, and a
- *       middlebox that injects a forged RST forges the fragment with the TCP header; the other
- *       fragments of a datagram share its TTL unless someone interferes, and then the header's
- *       fragment is the one that decided what the receiver saw;</li>
+ *   <li>TTL / hop limit: the offset-0 fragment's, whose header RFC 791 and RFC 8200 keep for the
+ *       reassembled packet. That fragment holds the TCP header, so its TTL goes with the flags and
+ *       ports the dissector reads: a middlebox that injects a RST has to forge that fragment, and
+ *       the RST-TTL evidence (the RST's TTL against the server's) then sees the middlebox's TTL.
+ *       The fragments of one datagram share a TTL unless something interferes; taking the
+ *       completing fragment's (what Wireshark displays) would credit whichever came last;</li>
  *   <li>IPv4 identification: the datagram's (every fragment carries the same, it is the key);
  *       IPv6 has none in its fixed header, so -1 as for any IPv6 segment;</li>
  *   <li>payload: a view of the rebuilt datagram's own array, copied from the frames once.</li>

@@ -18,10 +18,20 @@ final class DecodeContext {
     final int maxTunnelDepth;
     /** Payloads are views of the frame buffer instead of copies (the source's buffers are stable). */
     final boolean shareFrameBuffers;
+    /** This decoder's IP fragment state: per input, never shared. */
+    final FragmentReassembler fragments;
 
     byte[] buf;
+    /** {@link #buf} is a rebuilt datagram's own array, not the reader's: payloads may be views of it. */
+    boolean bufferOwned;
+    /** Datagrams rebuilt while decoding this frame, nested (bounded: see {@link Fragments}). */
+    int reassemblies;
     long frame;
     long timestamp;
+    /** 0 outside tunnels; inside one, a hash of the enclosing IP headers' addresses (part of a fragment's key). */
+    long scope;
+    /** Where the innermost IPv6 header's payload starts in {@link #buf} (to size its unfragmentable part). */
+    int ipv6PayloadStart;
 
     boolean v6;
     long srcHi;
@@ -31,10 +41,11 @@ final class DecodeContext {
     int ttl;
     int ipId;
 
-    DecodeContext(SegmentSink sink, int maxTunnelDepth, boolean shareFrameBuffers) {
+    DecodeContext(SegmentSink sink, int maxTunnelDepth, boolean shareFrameBuffers, FragmentReassembler fragments) {
         this.sink = sink;
         this.maxTunnelDepth = maxTunnelDepth;
         this.shareFrameBuffers = shareFrameBuffers;
+        this.fragments = fragments;
     }
 
     /** A header of {@code need} bytes at {@code off} is not all there: cut by the snap length, or never was. */

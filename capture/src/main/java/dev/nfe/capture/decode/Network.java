@@ -207,8 +207,8 @@ final class Network {
         if (cap - off < headerLength) {
             return SkipReason.TRUNCATED;
         }
-        if ((Be.u16(b, off + 6) & 0x3fff) != 0) {
-            return SkipReason.IPV4_FRAGMENT;
+        if (depth > 0) {
+            c.scope = Fragments.innerScope(c);
         }
         c.v6 = false;
         c.ttl = b[off + 8] & 0xff;
@@ -217,7 +217,13 @@ final class Network {
         c.srcLo = Be.u32(b, off + 12);
         c.dstHi = 0;
         c.dstLo = Be.u32(b, off + 16);
-        return ipPayload(c, b[off + 9] & 0xff, false, off + headerLength, Math.min(cap, end), end, depth);
+        int protocol = b[off + 9] & 0xff;
+        int fragment = Be.u16(b, off + 6);
+        if ((fragment & 0x3fff) != 0) {
+            // MF set or a fragment offset: a piece of a datagram (DF alone is not a fragment)
+            return Fragments.ipv4(c, protocol, fragment, headerLength, off + headerLength, Math.min(cap, end), end, depth);
+        }
+        return ipPayload(c, protocol, false, off + headerLength, Math.min(cap, end), end, depth);
     }
 
     /*
@@ -242,6 +248,10 @@ final class Network {
         }
         int payloadLength = Be.u16(b, off + 4);
         int end = payloadLength == 0 ? wire : Math.min(wire, off + 40 + payloadLength);
+        if (depth > 0) {
+            c.scope = Fragments.innerScope(c);
+        }
+        c.ipv6PayloadStart = off + 40;
         c.v6 = true;
         c.ttl = b[off + 7] & 0xff;
         c.ipId = -1;
@@ -283,14 +293,22 @@ final class Network {
                     if (!v6) {
                         return SkipReason.NON_TCP;
                     }
-                    /* Fragment header, RFC 8200 section 4.5: uint8 next header, uint8 reserved,
-                     * 13 bits fragment offset, 2 bits reserved, M flag, uint32 identification.
-                     * Offset 0 and M clear is an "atomic fragment" (RFC 6946): a whole packet. */
+                    /* Fragment header, RFC 8200 section 4.5:
+                     *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+                     *   |  Next Header  |   Reserved    |      Fragment Offset    |Res|M|
+                     *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+                     *   |                         Identification                        |
+                     * The offset counts 8-byte units of the fragmentable part (what follows this
+                     * header). Offset 0 and M clear is an "atomic fragment" (RFC 6946): a whole
+                     * packet, decoded on. Anything else goes to reassembly; the fragment that
+                     * completes its datagram goes on with the datagram's payload. */
                     if (cap - off < 8) {
                         return missing(8, off, wire);
                     }
-                    if ((Be.u16(b, off + 2) & 0xfff9) != 0) {
-                        return SkipReason.IPV6_FRAGMENT;
+                    int field = Be.u16(b, off + 2);
+                    if ((field & 0xfff9) != 0) {
+                        return Fragments.ipv6(c, b[off] & 0xff, field, Be.u32(b, off + 4), off - c.ipv6PayloadStart,
+                                off + 8, cap, wire, depth);
                     }
                     protocol = b[off] & 0xff;
                     off += 8;

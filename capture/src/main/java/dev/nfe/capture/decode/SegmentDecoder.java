@@ -26,12 +26,14 @@ import dev.nfe.capture.SegmentSink;
  *       4789) and Geneve (UDP 6081). Addresses, TTL and IP ID come from the innermost IP header.</li>
  * </ul>
  *
- * <p>Fragments are not reassembled: an IPv4 fragment counts as {@link SkipReason#IPV4_FRAGMENT},
- * a non-atomic IPv6 fragment as {@link SkipReason#IPV6_FRAGMENT}. TCP stacks avoid IP
- * fragmentation (path MTU discovery, DF set, MSS clamping), and none of the 97 captures of the
- * reference corpus holds a fragmented packet at all ({@code tshark -Y 'ip.flags.mf==1 ||
- * ip.frag_offset>0 || ipv6.fragment'} finds none), so reassembly would be untested code. The
- * counter makes the loss visible if a capture ever has them.
+ * <p>IPv4 fragments and IPv6 fragments (non-atomic Fragment headers) are reassembled by this
+ * decoder's own {@link FragmentReassembler} (state per decoder, so per input), at any depth: outer
+ * fragments of a tunnel packet and fragments inside a tunnel alike. The fragment that completes a
+ * datagram is the frame of its segment, as in Wireshark; every other fragment counts as
+ * {@link SkipReason#IPV4_FRAGMENT} or {@link SkipReason#IPV6_FRAGMENT}, and what became of each
+ * datagram is counted by {@link FragmentEvent}. Time for the reassembly timeouts is the frames'
+ * timestamps, checked as frames arrive. See {@link FragmentReassembler} for the policies and
+ * {@link Fragments} for which TTL and IP ID a rebuilt segment carries.
  *
  * <p>ICMP errors that quote a TCP header are not TCP segments ({@link SkipReason#NON_TCP}), even
  * though Wireshark shows a TCP layer in them. Checksums are not verified.
@@ -63,13 +65,20 @@ public final class SegmentDecoder implements FrameSink {
      * only for a source whose {@link dev.nfe.capture.FrameSource#stableBuffers()} is true.
      */
     public SegmentDecoder(SegmentSink sink, int maxTunnelDepth, DecodeStats stats, boolean shareFrameBuffers) {
-        if (sink == null || stats == null) {
-            throw new IllegalArgumentException("sink and stats are required");
+        this(sink, maxTunnelDepth, stats, shareFrameBuffers, FragmentLimits.DEFAULT);
+    }
+
+    /** As above, with the caps and timeouts of IP fragment reassembly. */
+    public SegmentDecoder(SegmentSink sink, int maxTunnelDepth, DecodeStats stats, boolean shareFrameBuffers,
+                          FragmentLimits fragmentLimits) {
+        if (sink == null || stats == null || fragmentLimits == null) {
+            throw new IllegalArgumentException("sink, stats and fragment limits are required");
         }
         if (maxTunnelDepth < 0) {
             throw new IllegalArgumentException("maxTunnelDepth must be >= 0: " + maxTunnelDepth);
         }
-        this.context = new DecodeContext(sink, maxTunnelDepth, shareFrameBuffers);
+        this.context = new DecodeContext(sink, maxTunnelDepth, shareFrameBuffers,
+                new FragmentReassembler(fragmentLimits, stats));
         this.stats = stats;
     }
 
@@ -79,8 +88,13 @@ public final class SegmentDecoder implements FrameSink {
         stats.frame(capturedLength, originalLength);
         DecodeContext c = context;
         c.buf = buf;
+        c.bufferOwned = false;
+        c.reassemblies = 0;
+        c.scope = 0;
         c.frame = number;
         c.timestamp = timestampNanos;
+        // reassembly timeouts run on capture time: a datagram whose time is up goes before this frame is seen
+        c.fragments.expire(timestampNanos);
         int cap = off + capturedLength;
         int wire = (int) Math.min((long) off + Math.max(capturedLength, originalLength), Integer.MAX_VALUE);
         SkipReason skipped = LinkLayer.decode(c, linkType, off, cap, wire);

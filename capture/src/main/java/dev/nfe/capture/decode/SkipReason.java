@@ -8,13 +8,21 @@ package dev.nfe.capture.decode;
 public enum SkipReason {
     /** The link layer carries something other than IP: ARP, LLDP, 802.3/LLC, PPP control, an unknown ethertype or address family. */
     NON_IP,
-    /** IP that carries no TCP: UDP (other than a recognised tunnel), ICMP (including ICMP errors quoting a TCP header), SCTP, IGMP, ... */
+    /**
+     * IP that carries no TCP: UDP (other than a recognised tunnel), ICMP (including ICMP errors
+     * quoting a TCP header), SCTP, IGMP, ...; also every fragment of a datagram of such a protocol
+     * (other than UDP), which is not reassembled at all.
+     */
     NON_TCP,
-    /** An IPv4 fragment (MF set or fragment offset &gt; 0). The corpus has no fragmented TCP; see {@link SegmentDecoder}. */
+    /**
+     * An IPv4 fragment (MF set or fragment offset &gt; 0) that did not complete its datagram: held
+     * for reassembly (its bytes reach the segment of the fragment that completes the datagram), or
+     * ignored, or part of a datagram that was discarded; {@link FragmentEvent} says which.
+     */
     IPV4_FRAGMENT,
-    /** An IPv6 Fragment header that is not atomic (offset &gt; 0 or M set). */
+    /** The same for an IPv6 fragment (a Fragment header that is not atomic: offset &gt; 0 or M set). */
     IPV6_FRAGMENT,
-    /** IPsec ESP: the payload is encrypted. */
+    /** IPsec ESP: the payload is encrypted (also each fragment of an ESP datagram, not reassembled). */
     ENCRYPTED,
     /** IPv6 next header 59: nothing follows. */
     NO_NEXT_HEADER,

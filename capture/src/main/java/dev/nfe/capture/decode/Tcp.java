@@ -72,7 +72,8 @@ final class Tcp {
                 c.ttl,
                 c.ipId,
                 payloadLength,
-                c.shareFrameBuffers ? Bytes.viewOf(b, payloadOffset, captured) : Bytes.copyOf(b, payloadOffset, captured),
+                c.shareFrameBuffers || c.bufferOwned ? Bytes.viewOf(b, payloadOffset, captured)
+                        : Bytes.copyOf(b, payloadOffset, captured),
                 cap < wire));
         return null;
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,9 @@ class DecodeStatsTest {
         assertEquals(total.frames(), map.get("frames"));
         assertEquals(total.tcpSegments(), map.get("tcp_segments"));
         assertEquals(total.skipped(SkipReason.NON_TCP), map.get("skipped.non_tcp"));
-        assertEquals(5 + SkipReason.values().length, map.size());
+        assertEquals(5 + SkipReason.values().length + FragmentEvent.values().length + 1, map.size());
+        assertEquals(0L, map.get("fragments.reassembled"));
+        assertEquals(0L, map.get("fragments.in_progress"));
         assertThrows(UnsupportedOperationException.class, () -> map.put("frames", 0L));
 
         String text = total.toString();
@@ -52,7 +55,27 @@ class DecodeStatsTest {
     }
 
     @Test
+    void fragmentCountsAndTheGaugeMerge() {
+        FragmentFixture a = FragmentFixture.v4();
+        assertNull(a.offer(FragmentFixture.T0, 0, 64));
+        assertEquals(1, a.stats.fragmentsInProgress());
+        FragmentFixture b = FragmentFixture.v6();
+        assertNull(b.offer(FragmentFixture.T0, 0, 64));
+        assertNull(b.offer(FragmentFixture.T0, 0, 64));
+        b.offer(FragmentFixture.T0, 64, b.part.length);
+        DecodeStats total = new DecodeStats().merge(a.stats).merge(b.stats);
+        assertEquals(1, total.fragments(FragmentEvent.REASSEMBLED));
+        assertEquals(1, total.fragments(FragmentEvent.DUPLICATE));
+        assertEquals(1, total.fragmentsInProgress(), "a's datagram never completed");
+        assertEquals(Map.of("fragments.reassembled", 1L, "fragments.duplicate", 1L, "fragments.in_progress", 1L),
+                total.nonZeroSkipsAndFragments());
+        assertTrue(total.toString().endsWith(" fragments {reassembled=1, duplicate=1, in_progress=1}"), total.toString());
+    }
+
+    @Test
     void reasonCodesAreStable() {
+        assertEquals("timed_out", FragmentEvent.TIMED_OUT.code());
+        assertEquals("evicted_bytes_cap", FragmentEvent.EVICTED_BYTES_CAP.code());
         assertEquals("ipv4_fragment", SkipReason.IPV4_FRAGMENT.code());
         assertEquals("tcp_header_truncated", SkipReason.TCP_HEADER_TRUNCATED.code());
         assertEquals("frames=0 bytes=0 tcp_segments=0 truncated_frames=0 skipped=0", new DecodeStats().toString());

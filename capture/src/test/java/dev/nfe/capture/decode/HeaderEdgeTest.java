@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Link and IP header variants around real corpus packets: stacked VLAN tags, MPLS, PPPoE, IPv4
- * options, Ethernet padding, TSO length 0, IPv6 extension headers, fragments, IPsec, snap-length
+ * options, Ethernet padding, TSO length 0, IPv6 extension headers, lone fragments, IPsec, snap-length
  * truncation at every length, and malformed headers.
  */
 class HeaderEdgeTest {
@@ -109,8 +109,9 @@ class HeaderEdgeTest {
         assertSegment(v6Segment, concat(ethernetHeader(0x86dd), packet));
     }
 
+    /** A fragment alone completes nothing: it is held (FragmentDecodeTest rebuilds whole trains); DF alone is no fragment. */
     @Test
-    void fragmentsAreCountedNotDecoded() {
+    void aLoneFragmentIsHeldNotDecoded() {
         byte[] moreFragments = v4.clone();
         putShort(moreFragments, 6, 0x2000);
         assertSkipped(SkipReason.IPV4_FRAGMENT, concat(ethernetHeader(0x0800), moreFragments));

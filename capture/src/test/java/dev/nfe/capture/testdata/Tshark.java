@@ -60,7 +60,9 @@ public final class Tshark {
     }
 
     public static Output tcpFrames(Path capture) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(), "-Y", "tcp",
+        // IP reassembly on, as the decoder does it (tshark's default, said explicitly)
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(),
+                "-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE", "-Y", "tcp",
                 "-T", "fields", "-E", "separator=/t", "-E", "occurrence=l"));
         for (String f : FIELDS) {
             cmd.add("-e");

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -158,19 +157,8 @@ public final class ReplayEngine {
             }
         }
         report.complete(new RunSummary.CaptureReport(capture, stats.frames(), stats.tcpSegments(), 0, 0,
-                skipped(stats), error));
+                stats.nonZeroSkipsAndFragments(), error));
         return error;
-    }
-
-    private static Map<String, Long> skipped(DecodeStats stats) {
-        Map<String, Long> m = new java.util.LinkedHashMap<>();
-        for (dev.nfe.capture.decode.SkipReason r : dev.nfe.capture.decode.SkipReason.values()) {
-            long n = stats.skipped(r);
-            if (n > 0) {
-                m.put(r.name().toLowerCase(java.util.Locale.ROOT), n);
-            }
-        }
-        return m;
     }
 
     static <T> void put(BlockingQueue<T> q, T item, Failure failure) throws InterruptedException {

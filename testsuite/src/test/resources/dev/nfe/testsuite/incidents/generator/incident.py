@@ -103,7 +103,7 @@ def run_scenario(name, out, work, seed, duration):
 
     if load == 'timer':
         jobs, plan_facts = plans.timer_plan(seed, duration)
-        kills = plans.periodic_kills(duration) if crash == 'periodic' else plans.poisson_kills(seed, duration)
+        kills = plans.periodic_kills(seed, duration) if crash == 'periodic' else plans.poisson_kills(seed, duration)
     else:
         jobs, plan_facts = plans.hello_plan(seed, duration, crash.split()[0])
         kills = []

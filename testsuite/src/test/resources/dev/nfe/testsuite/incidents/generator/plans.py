@@ -10,6 +10,7 @@ CRASH_SNI = 'crash.example.test'
 STATIC = ['/', '/index.html', '/static/app.js', '/img/logo.png', '/api/status']
 POST_SIZES = [114688, 131072, 147456]       # larger than what httpd drains into a stalled CGI (~94 KiB)
 PERIOD_S = 5.0
+JITTER_S = 0.04
 
 
 def _client_ips(rng, n):
@@ -82,9 +83,12 @@ def timer_plan(seed, duration):
     return jobs, dict(quiet_windows=gaps)
 
 
-def periodic_kills(duration):
+def periodic_kills(seed, duration):
+    """Every PERIOD_S from the start, each moved by up to +-JITTER_S (seeded): a crash timer
+    in real code (a watchdog, a request that comes due) is not exact to the millisecond."""
+    rng = random.Random(seed * 31 + 5)
     n = int((duration - 1.0) // PERIOD_S)
-    return [round(PERIOD_S * k, 3) for k in range(1, n + 1)]
+    return [round(PERIOD_S * k + rng.uniform(-JITTER_S, JITTER_S), 3) for k in range(1, n + 1)]
 
 
 def poisson_kills(seed, duration, mean=PERIOD_S):

@@ -140,13 +140,15 @@ def build(name, load, crash, seed, duration, origin, jobs, results, kills, plan_
         t['crash'] = dict(
             source='timer: SIGSEGV to one httpd prefork child (killer.py)',
             schedule=crash, period_s=plans.PERIOD_S if crash == 'periodic' else None,
+            planned_jitter_s=plans.JITTER_S if crash == 'periodic' else None,
             mean_interval_s=plans.PERIOD_S if crash == 'poisson' else None,
             planned_offsets_s=[round(k['t_planned'] - origin, 3) for k in kills],
             kill_offsets_s=[round(k['t_kill'] - origin, 4) if k['t_kill'] else None for k in kills],
             kills=kills, ticks=len(kills), ticks_with_connection=len(visible),
             missed_cycles=len(kills) - len(visible),
-            kill_jitter_ms_max=round(max((abs(k['t_kill'] - k['t_planned']) * 1000 for k in kills if k['t_kill']),
-                                         default=0), 1),
+            kill_late_ms_max=round(max((abs(k['t_kill'] - k['t_planned']) * 1000 for k in kills if k['t_kill']),
+                                       default=0), 1),
+            visible_kill_offsets_s=[round(k['t_kill'] - origin, 4) for k in kills if k['held'] and k['t_kill']],
             quiet_windows_s=plan_facts.get('quiet_windows'))
         t['trigger'] = None
         t['expected_diagnosis'] = dict(
@@ -197,7 +199,8 @@ def summary(d, t):
     c = t['crash']
     if 'ticks' in c:
         lines.append(f'crash timer ({c["schedule"]}): {c["ticks"]} kills, {c["ticks_with_connection"]} with a '
-                     f'connection open, {c["missed_cycles"]} missed; max kill jitter {c["kill_jitter_ms_max"]} ms')
+                     f'connection open, {c["missed_cycles"]} missed; kills at most '
+                     f'{c["kill_late_ms_max"]} ms off their planned times')
     lines.append('--- tcpdump')
     lines.append(open(os.path.join(d, 'tcpdump.err')).read().strip())
     lines.append('--- tshark against the labels (a check on the capture; the labels do not come from it)')

@@ -2,7 +2,7 @@ package dev.nfe.testsuite;
 
 import dev.nfe.capture.file.CaptureFiles;
 import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.kafka.codec.FindingAvro;

@@ -20,7 +20,6 @@ public sealed interface Event {
     Event SYN = new Syn();
     Event SYNACK = new SynAck();
     Event CCS = new ChangeCipherSpec();
-    Event FIN = new Fin();
 
     /** A SYN without ACK. */
     record Syn() implements Event {
@@ -114,12 +113,27 @@ public sealed interface Event {
         }
     }
 
-    /** The first FIN of a side. */
-    record Fin() implements Event {
+    /**
+     * The first FIN of a side (with its IP TTL), and where its sender and the peer stood then: a
+     * server that closes without a close_notify while the client's request waits has dropped it.
+     */
+    record Fin(int ttl, Side sender, Side peer) implements Event {
         @Override
         public EventKind kind() {
             return EventKind.FIN;
         }
+    }
+
+    /**
+     * One end of the connection at a RST or FIN.
+     *
+     * @param ackPosition     how far it had acknowledged the other end's stream (-1: unknown)
+     * @param lastData        ordinal (within the connection) of the segment that completed its last
+     *                        record that was not an alert, -1 when none: who spoke last
+     * @param endedWithAlert  its last TLS record was an alert (a close_notify, most likely)
+     */
+    record Side(long ackPosition, long lastData, boolean endedWithAlert) {
+        public static final Side UNKNOWN = new Side(-1, -1, false);
     }
 
     /**
@@ -132,17 +146,6 @@ public sealed interface Event {
             return EventKind.RST;
         }
 
-        /**
-         * One end of the connection when the RST arrived.
-         *
-         * @param ackPosition     how far it had acknowledged the other end's stream (-1: unknown)
-         * @param lastData        ordinal (within the connection) of the last packet in which it sent
-         *                        payload, -1 when it never did: who spoke last
-         * @param endedWithAlert  its last TLS record was an alert (a close_notify, most likely)
-         */
-        public record Side(long ackPosition, long lastData, boolean endedWithAlert) {
-            public static final Side UNKNOWN = new Side(-1, -1, false);
-        }
     }
 
     /** {@code bytes} of the stream were never captured. */

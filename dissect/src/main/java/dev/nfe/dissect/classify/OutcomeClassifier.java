@@ -38,7 +38,8 @@ public final class OutcomeClassifier {
         Role server = client.other();
         Step done = completion(s, ch, client);
         if (done != null) {
-            return new Verdict(Outcome.COMPLETED, completionReason(s, ch, server), hello, done);
+            return new Verdict(Outcome.COMPLETED, completionReason(s, ch, server), hello, done)
+                    .withEndings(endings(s, done, server));
         }
         Step clientGaveUp = null;
         for (int i = ch + 1; i < s.size(); i++) {
@@ -119,6 +120,56 @@ public final class OutcomeClassifier {
         String reason = t.endTsNanos() - s.get(s.size() - 1).tsNanos() >= noResponseNanos
                 ? "stalled_during_handshake" : "capture_ended_during_handshake";
         return new Verdict(Outcome.INDETERMINATE, reason, hello, s.get(from));
+    }
+
+    /**
+     * How the handshake that completed at {@code done} ended, when not in order (DESIGN.md,
+     * "Diagnosis"): the first RST afterwards, from either side, and the server's first FIN when it
+     * came without a close_notify and before the client's FIN. A RST is the server dropping the
+     * connection ({@link Abort#unannounced}) when the server sent it without a close_notify or a
+     * FIN of its own before it, and before the client closed (then it only answers that close);
+     * either came while a request waited ({@link Abort#unanswered}) when the client had sent data
+     * after the server's last data.
+     */
+    static Verdict.Endings endings(List<Step> s, Step done, Role server) {
+        int i = 0;
+        while (i < s.size() && s.get(i) != done) {
+            i++;
+        }
+        boolean serverFin = false;
+        boolean clientFin = false;
+        Abort abruptClose = null;
+        for (i++; i < s.size(); i++) {
+            Step e = s.get(i);
+            switch (e.kind()) {
+                case FIN -> {
+                    if (e.role() != server) {
+                        clientFin = true;
+                    } else if (!serverFin) {
+                        serverFin = true;
+                        Event.Fin f = (Event.Fin) e.event();
+                        // after the client's own FIN the server's FIN answers it: an orderly end
+                        if (!clientFin && !f.sender().endedWithAlert()) {
+                            abruptClose = new Abort(e, done, true, f.peer().lastData() > f.sender().lastData());
+                        }
+                    }
+                }
+                case RST -> {
+                    Event.Rst r = (Event.Rst) e.event();
+                    boolean byServer = e.role() == server;
+                    Event.Side serverSide = byServer ? r.sender() : r.peer();
+                    Event.Side clientSide = byServer ? r.peer() : r.sender();
+                    // a RST the server sends after the client closed answers that close
+                    boolean unannounced = byServer && !serverFin && !clientFin && !serverSide.endedWithAlert();
+                    return new Verdict.Endings(new Abort(e, done, unannounced, clientSide.lastData() > serverSide.lastData()),
+                            abruptClose);
+                }
+                case SYN, SYNACK, CLIENT_HELLO, SERVER_HELLO, HANDSHAKE, CCS, ENCRYPTED, ALERT, PLAINTEXT, STARTTLS, GAP,
+                     VIOLATION -> {
+                }
+            }
+        }
+        return new Verdict.Endings(null, abruptClose);
     }
 
     /**
@@ -213,7 +264,9 @@ public final class OutcomeClassifier {
             Step c = finishedAfterCcs(s, Role.CLIENT, 0);
             Step v = finishedAfterCcs(s, Role.SERVER, 0);
             if (c != null && v != null) {
-                return new Verdict(Outcome.COMPLETED, "client_hello_not_captured", null, later(c, v));
+                Step done = later(c, v);
+                return new Verdict(Outcome.COMPLETED, "client_hello_not_captured", null, done)
+                        .withEndings(endings(s, done, Role.SERVER));
             }
             return new Verdict(Outcome.INDETERMINATE, "client_hello_not_captured", null, sh);
         }

@@ -65,10 +65,10 @@ public final class Connection {
         }
         dir.segment(s, packets);
         if (s.rst()) {
-            log.rst(d, new Event.Rst(s.ttl(), s.ipId(), dir.atRst(), peer == null ? Event.Rst.Side.UNKNOWN : peer.atRst()),
+            log.rst(d, new Event.Rst(s.ttl(), s.ipId(), dir.state(), peer == null ? Event.Side.UNKNOWN : peer.state()),
                     s.frame(), s.timestampNanos());
         }
-        dir.fin(s);
+        dir.fin(s, peer == null ? Event.Side.UNKNOWN : peer.state());
     }
 
     /** True once the connection is over on the wire: a RST, or FIN from both sides. */

@@ -42,7 +42,13 @@ final class Direction implements ReassemblySink, TlsEvents {
     private long chunkEnd;
     /** The decoder reported something only TLS has. */
     private boolean spokeTls;
-    /** Ordinal (in the connection) of the last packet with payload this side sent; -1 before any. */
+    /** Ordinal (in the connection) of the segment being processed now. */
+    private long ordinal;
+    /**
+     * Ordinal of the segment that completed this side's last record that was not an alert (a
+     * request, a response, a handshake flight), or of its last non-TLS bytes; -1 before any.
+     * Alerts do not count: a close_notify is not a request waiting for an answer.
+     */
     private long lastData = -1;
     /** This side's last TLS record was an alert: a close_notify, most likely, before it closes. */
     private boolean endedWithAlert;
@@ -75,9 +81,9 @@ final class Direction implements ReassemblySink, TlsEvents {
         }
     }
 
-    /** Where this side stands now, as evidence for a RST that just arrived. */
-    Event.Rst.Side atRst() {
-        return new Event.Rst.Side(ackPosition, lastData, endedWithAlert);
+    /** Where this side stands now, as evidence for a RST or FIN that just arrived. */
+    Event.Side state() {
+        return new Event.Side(ackPosition, lastData, endedWithAlert);
     }
 
     /**
@@ -88,6 +94,7 @@ final class Direction implements ReassemblySink, TlsEvents {
      */
     void segment(TcpSegment s, long ordinal) {
         long ts = s.timestampNanos();
+        this.ordinal = ordinal;
         packets++;
         wireBytes += s.payloadLength();
         if (!s.rst()) {
@@ -102,7 +109,6 @@ final class Direction implements ReassemblySink, TlsEvents {
             reassembler.syn(s.seq());
         }
         if (s.payloadLength() > 0 && !s.rst()) {
-            lastData = ordinal;
             long dataSeq = s.syn() ? (s.seq() + 1) & 0xffff_ffffL : s.seq();
             // Payload shorter than the wire without a snap-length cut was elided on purpose (a
             // Kafka agent's payload budget, after the handshake): the stream simply ends there for
@@ -119,11 +125,14 @@ final class Direction implements ReassemblySink, TlsEvents {
         }
     }
 
-    /** The first FIN of this side is a turning point (after the segment's payload and a RST in it). */
-    void fin(TcpSegment s) {
+    /**
+     * The first FIN of this side is a turning point (after the segment's payload and a RST in it),
+     * with where both ends stood ({@code peer}: the other side's state, UNKNOWN if it never sent).
+     */
+    void fin(TcpSegment s, Event.Side peer) {
         if (s.fin() && !finSeen) {
             finSeen = true;
-            log.add(index, s.frame(), s.timestampNanos(), Event.FIN);
+            log.add(index, s.frame(), s.timestampNanos(), new Event.Fin(s.ttl(), state(), peer));
         }
     }
 
@@ -145,6 +154,12 @@ final class Direction implements ReassemblySink, TlsEvents {
         TlsStreamDecoder.Mode mode = decoder == null ? TlsStreamDecoder.Mode.UNKNOWN : decoder.mode();
         return new ConnectionSnapshot.Side(sender, packets, wireBytes, ttlBaseline, synSeen, finSeen, rstSent,
                 spokeTls, mode, reassembler.gaps(), reassembler.capHits() > 0, reassembler.reanchored());
+    }
+
+    /** This side just said something that was not an alert. */
+    private void spoke() {
+        endedWithAlert = false;
+        lastData = ordinal;
     }
 
     private void observeTtl(int ttl, boolean handshake) {
@@ -191,14 +206,14 @@ final class Direction implements ReassemblySink, TlsEvents {
     @Override
     public void clientHello(ClientHello hello, long frame, long tsNanos) {
         spokeTls = true;
-        endedWithAlert = false;
+        spoke();
         log.clientHello(index, new Event.Hello(hello, chunkEnd), frame, tsNanos);
     }
 
     @Override
     public void serverHello(ServerHello hello, long frame, long tsNanos) {
         spokeTls = true;
-        endedWithAlert = false;
+        spoke();
         log.serverHello(index, new Event.ServerHelloSeen(hello), frame, tsNanos);
     }
 
@@ -211,7 +226,7 @@ final class Direction implements ReassemblySink, TlsEvents {
     @Override
     public void handshakeMessage(int type, int length, long frame, long tsNanos) {
         spokeTls = true;
-        endedWithAlert = false;
+        spoke();
         boolean hello = type == 1 || type == 2 || type == 0x101 || type == 0x104;
         if (!hello) {
             log.handshakeMessage(index, type, frame, tsNanos);
@@ -221,7 +236,7 @@ final class Direction implements ReassemblySink, TlsEvents {
     @Override
     public void changeCipherSpec(long frame, long tsNanos) {
         spokeTls = true;
-        endedWithAlert = false;
+        spoke();
         log.changeCipherSpec(index, frame, tsNanos);
     }
 
@@ -236,13 +251,17 @@ final class Direction implements ReassemblySink, TlsEvents {
     public void encryptedRecord(int contentType, int length, long frame, long tsNanos) {
         spokeTls = true;
         // TLS 1.3 hides alerts in application_data records; one this short is one (Event.Protected)
-        endedWithAlert = new Event.Protected(contentType, length).alertSized();
+        if (new Event.Protected(contentType, length).alertSized()) {
+            endedWithAlert = true;
+        } else {
+            spoke();
+        }
         log.encrypted(index, contentType, length, frame, tsNanos);
     }
 
     @Override
     public void plaintext(byte[] firstBytes, long frame, long tsNanos) {
-        endedWithAlert = false;
+        spoke();
         log.plaintext(index, firstBytes, frame, tsNanos);
     }
 

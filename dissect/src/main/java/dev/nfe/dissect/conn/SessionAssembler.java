@@ -1,12 +1,14 @@
 package dev.nfe.dissect.conn;
 
 import dev.nfe.capture.Endpoint;
+import dev.nfe.dissect.classify.Abort;
 import dev.nfe.dissect.classify.Event;
 import dev.nfe.dissect.classify.EventKind;
 import dev.nfe.dissect.classify.OutcomeClassifier;
 import dev.nfe.dissect.classify.Step;
 import dev.nfe.dissect.classify.Timeline;
 import dev.nfe.dissect.classify.Verdict;
+import dev.nfe.dissect.report.AbortEvidence;
 import dev.nfe.dissect.report.AlertInfo;
 import dev.nfe.dissect.report.ClientHelloInfo;
 import dev.nfe.dissect.report.Role;
@@ -151,6 +153,8 @@ public final class SessionAssembler {
                 sides(cs != null && cs.finSeen(), ss != null && ss.finSeen()),
                 resetAfterHello,
                 rstEvidence(c, ch, hello, clientDir),
+                ending(c, verdict.abort(), clientDir),
+                ending(c, verdict.abruptClose(), clientDir),
                 c.starttls(),
                 gaps,
                 captureLoss,
@@ -207,6 +211,23 @@ public final class SessionAssembler {
                 serverTtl,
                 f.ipId() >= 0 ? f.ipId() : null,
                 senderTtl != null && senderTtl != f.ttl());
+    }
+
+    /** The session's {@code abort} or {@code abrupt_close}: how a completed handshake ended badly, or null. */
+    private static AbortEvidence ending(ConnectionSnapshot c, Abort a, int clientDir) {
+        if (a == null) {
+            return null;
+        }
+        Step step = a.step();
+        int ttl = step.event() instanceof Event.Rst r ? r.ttl() : ((Event.Fin) step.event()).ttl();
+        ConnectionSnapshot.Side server = c.side(1 - clientDir);
+        Integer serverTtl = server != null && server.ttlBaseline() >= 0 ? server.ttlBaseline() : null;
+        // the claimed sender's own TTL before, as for the first RST (rstEvidence)
+        ConnectionSnapshot.Side sender = c.side(step.role() == Role.CLIENT ? clientDir : 1 - clientDir);
+        Integer senderTtl = sender != null && sender.ttlBaseline() >= 0 ? sender.ttlBaseline() : null;
+        return new AbortEvidence(step.role(), step.frame(), step.tsNanos(),
+                Math.max(0, step.tsNanos() - a.completion().tsNanos()) / 1000, a.unanswered(), ttl, serverTtl,
+                senderTtl != null && senderTtl != ttl);
     }
 
     private static String history(List<Step> steps) {

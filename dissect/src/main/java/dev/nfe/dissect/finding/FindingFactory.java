@@ -1,39 +1,53 @@
 package dev.nfe.dissect.finding;
 
+import dev.nfe.dissect.classify.Step;
 import dev.nfe.dissect.classify.Verdict;
 import dev.nfe.dissect.report.Confidence;
 import dev.nfe.dissect.report.Finding;
-import dev.nfe.dissect.report.Outcome;
+import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.dissect.report.SessionRecord;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes the {@link Finding} of a failed session: a deterministic id and the evidence frames; its
- * severity and sentence are what {@link OutcomeMeaning} says the outcome means.
+ * Makes the {@link Finding} of a failed session, or of a completed handshake the server dropped
+ * afterwards: a deterministic id and the evidence frames; its severity and sentence are what
+ * {@link OutcomeMeaning} says the kind means.
  */
 public final class FindingFactory {
     public FindingFactory() {
     }
 
-    /** The finding for {@code s}, or null when its outcome is not a failure. */
+    /**
+     * The finding for {@code s}: of its failure outcome, or RESET_AFTER_HANDSHAKE /
+     * CLOSED_AFTER_HANDSHAKE when the server dropped a completed handshake; else null.
+     */
     public Finding create(SessionRecord s, Verdict v) {
-        Outcome o = s.outcome();
-        if (!o.failure()) {
-            return null;
+        FindingKind kind = FindingKind.of(s.outcome());
+        Step reaction = v.reaction();
+        if (kind == null) {
+            if (v.abort() != null && v.abort().unannounced()) {
+                kind = FindingKind.RESET_AFTER_HANDSHAKE;
+                reaction = v.abort().step();
+            } else if (v.abruptClose() != null && v.abruptClose().unanswered()) {
+                kind = FindingKind.CLOSED_AFTER_HANDSHAKE;
+                reaction = v.abruptClose().step();
+            } else {
+                return null;
+            }
         }
-        long ts = v.reaction() != null ? v.reaction().tsNanos()
+        long ts = reaction != null ? reaction.tsNanos()
                 : s.clientHello() != null ? s.clientHello().tsNanos() : s.firstTsNanos();
         List<Long> frames = new ArrayList<>(3);
         if (v.hello() != null && v.hello().frame() > 0) {
             frames.add(v.hello().frame());
         }
-        if (v.reaction() != null && v.reaction().frame() > 0 && !frames.contains(v.reaction().frame())) {
-            frames.add(v.reaction().frame());
+        if (reaction != null && reaction.frame() > 0 && !frames.contains(reaction.frame())) {
+            frames.add(reaction.frame());
         }
-        return new Finding(id(s), o, OutcomeMeaning.severity(s), ts, s.capture(), s.client(), s.server(), s.sni(), s.flowId(),
-                s.reason(), OutcomeMeaning.sentence(s, v), frames, Confidence.of(s.gaps(), s.captureLoss()), s.captureLoss());
+        return new Finding(id(s, kind), kind, OutcomeMeaning.severity(kind, s), ts, s.capture(), s.client(), s.server(),
+                s.sni(), s.flowId(), OutcomeMeaning.reason(kind, s), OutcomeMeaning.sentence(kind, s, v, reaction), frames, Confidence.of(s.gaps(), s.captureLoss()), s.captureLoss());
     }
 
     /**
@@ -42,9 +56,9 @@ public final class FindingFactory {
      * stable and not collide by accident (the flow id is already a SHA-1), and a third digest
      * per failure would cost more than the rest of the finding.
      */
-    static String id(SessionRecord s) {
+    static String id(SessionRecord s, FindingKind kind) {
         String key = (s.flowId() != null ? s.flowId() : s.client() + ">" + s.server()) + "|" + s.firstTsNanos()
-                + "|" + s.outcome().code();
+                + "|" + kind.code();
         long a = 0xcbf29ce484222325L; // FNV-1a 64
         long b = 0x9e3779b97f4a7c15L;
         for (int i = 0; i < key.length(); i++) {

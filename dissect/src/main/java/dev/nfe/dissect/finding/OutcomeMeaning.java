@@ -3,7 +3,9 @@ package dev.nfe.dissect.finding;
 import dev.nfe.dissect.classify.Event;
 import dev.nfe.dissect.classify.Step;
 import dev.nfe.dissect.classify.Verdict;
+import dev.nfe.dissect.report.AbortEvidence;
 import dev.nfe.dissect.report.Alert;
+import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.dissect.report.Outcome;
 import dev.nfe.dissect.report.Role;
 import dev.nfe.dissect.report.RstEvidence;
@@ -23,9 +25,9 @@ public final class OutcomeMeaning {
     private OutcomeMeaning() {
     }
 
-    /** How urgently the finding of session {@code s} needs a person. */
-    public static Severity severity(SessionRecord s) {
-        return switch (s.outcome()) {
+    /** How urgently a finding of {@code kind} about session {@code s} needs a person. */
+    public static Severity severity(FindingKind kind, SessionRecord s) {
+        return switch (kind) {
             // the crashed-worker signature, unless the RST came from the client or looks injected
             case RESET_AFTER_CLIENT_HELLO -> s.rst() != null && s.rst().by() == Role.SERVER
                     && !s.rst().injectedSuspect() ? Severity.HIGH : Severity.MEDIUM;
@@ -33,17 +35,20 @@ public final class OutcomeMeaning {
             case SERVER_ALERT, NON_TLS_RESPONSE, RESET_DURING_HANDSHAKE, CLOSED_DURING_HANDSHAKE, CONNECTION_REFUSED ->
                     Severity.MEDIUM;
             case CLIENT_ALERT, INDETERMINATE -> Severity.LOW;
-            case COMPLETED, NOT_TLS, MIDSTREAM -> Severity.LOW;
+            // a request was waiting: a person lost an answer
+            case RESET_AFTER_HANDSHAKE -> s.abort() != null && s.abort().unanswered() ? Severity.HIGH : Severity.LOW;
+            // only reported with a request waiting; a FIN is also how a server closes idle keep-alive in a race
+            case CLOSED_AFTER_HANDSHAKE -> Severity.MEDIUM;
         };
     }
 
     /** The finding's one line: who did what, how long after the hello, the hello, the frames. */
-    public static String sentence(SessionRecord s, Verdict v) {
+    public static String sentence(FindingKind kind, SessionRecord s, Verdict v, Step reaction) {
         String hello = Phrases.hello(s.clientHello());
         String after = v.reaction() != null && v.hello() != null
                 ? " " + Phrases.duration(v.reaction().tsNanos() - v.hello().tsNanos()) + " after the ClientHello" : "";
-        String frames = frames(v);
-        return switch (s.outcome()) {
+        String frames = frames(v.hello(), reaction);
+        return switch (kind) {
             case RESET_AFTER_CLIENT_HELLO -> resetPhrase(s) + after + " " + hello + rstPhrase(s.rst()) + frames;
             case CLOSED_AFTER_CLIENT_HELLO -> "server " + s.server() + " closed (FIN) the connection from " + s.client()
                     + after + " without a TLS byte " + hello + frames;
@@ -64,50 +69,45 @@ public final class OutcomeMeaning {
                     + hello + frames;
             case CONNECTION_REFUSED -> "server " + s.server() + " refused the connection from " + s.client()
                     + " (RST to SYN)" + frames;
-            case INDETERMINATE, COMPLETED, NOT_TLS, MIDSTREAM -> "no verdict for " + s.client() + " -> " + s.server()
+            case INDETERMINATE -> "no verdict for " + s.client() + " -> " + s.server()
                     + ": " + s.reason().replace('_', ' ') + " " + hello + frames;
+            case RESET_AFTER_HANDSHAKE -> "server " + s.server() + " reset " + s.client() + " "
+                    + Phrases.duration(s.abort().afterHandshakeMicros() * 1000) + " after the handshake completed"
+                    + (s.abort().unanswered() ? ", with a request unanswered" : ", the connection idle")
+                    + " (no close_notify, no FIN) " + hello + ttlPhrase(s.abort(), "RST") + frames;
+            case CLOSED_AFTER_HANDSHAKE -> "server " + s.server() + " closed (FIN, no close_notify) the connection from "
+                    + s.client() + " " + Phrases.duration(s.abruptClose().afterHandshakeMicros() * 1000)
+                    + " after the handshake completed, with a request unanswered " + hello
+                    + ttlPhrase(s.abruptClose(), "FIN") + frames;
         };
     }
 
-    /**
-     * The start of an incident's paragraph: "server 10.0.0.5:443 reset 212 connections".
-     *
-     * @param onlyClientRsts every RST of the incident came from the client side
-     */
-    static String incidentLead(Outcome kind, String server, long count, boolean onlyClientRsts) {
-        String n = count + (count == 1 ? " connection" : " connections");
-        String h = count + (count == 1 ? " handshake" : " handshakes");
+    /** The finding's short snake_case reason. */
+    static String reason(FindingKind kind, SessionRecord s) {
         return switch (kind) {
-            case RESET_AFTER_CLIENT_HELLO -> onlyClientRsts ? n + " to " + server + " were reset from the client side"
-                    : server + " reset " + n;
-            case CLOSED_AFTER_CLIENT_HELLO -> server + " closed " + n + " (FIN, no TLS byte)";
-            case SERVER_ALERT -> server + " answered " + n + " with an alert";
-            case CLIENT_ALERT -> "clients aborted " + h + " with " + server + " with an alert";
-            case NON_TLS_RESPONSE -> server + " answered " + n + " with bytes that are not TLS";
-            case NO_SERVER_RESPONSE -> server + " never answered " + n;
-            case RESET_DURING_HANDSHAKE -> h + " with " + server + " were reset before completing";
-            case CLOSED_DURING_HANDSHAKE -> h + " with " + server + " were closed before completing";
-            case CONNECTION_REFUSED -> server + " refused " + n;
-            case INDETERMINATE, COMPLETED, NOT_TLS, MIDSTREAM -> n + " to " + server + " were left without a verdict";
-        };
-    }
-
-    /** Whether a RST decided this outcome, so that the RST's origin (TTL, side) speaks for it. */
-    static boolean decidedByRst(Outcome kind) {
-        return switch (kind) {
-            case RESET_AFTER_CLIENT_HELLO, RESET_DURING_HANDSHAKE, CONNECTION_REFUSED -> true;
-            case CLOSED_AFTER_CLIENT_HELLO, SERVER_ALERT, CLIENT_ALERT, NON_TLS_RESPONSE, NO_SERVER_RESPONSE,
-                 CLOSED_DURING_HANDSHAKE, INDETERMINATE, COMPLETED, NOT_TLS, MIDSTREAM -> false;
-        };
-    }
-
-    /** Whether "how long after the ClientHello" is worth saying (a refused SYN had no hello). */
-    static boolean delayAfterHelloMeaningful(Outcome kind) {
-        return switch (kind) {
-            case CONNECTION_REFUSED -> false;
+            case RESET_AFTER_HANDSHAKE -> "rst_by_server_after_handshake";
+            case CLOSED_AFTER_HANDSHAKE -> "fin_by_server_after_handshake";
             case RESET_AFTER_CLIENT_HELLO, CLOSED_AFTER_CLIENT_HELLO, SERVER_ALERT, CLIENT_ALERT, NON_TLS_RESPONSE,
-                 NO_SERVER_RESPONSE, RESET_DURING_HANDSHAKE, CLOSED_DURING_HANDSHAKE, INDETERMINATE, COMPLETED,
-                 NOT_TLS, MIDSTREAM -> true;
+                 NO_SERVER_RESPONSE, RESET_DURING_HANDSHAKE, CLOSED_DURING_HANDSHAKE, CONNECTION_REFUSED,
+                 INDETERMINATE -> s.reason();
+        };
+    }
+
+    /** How an incident's paragraph counts findings of {@code kind}: "5 reset after the handshake". */
+    public static String shortly(FindingKind kind) {
+        return switch (kind) {
+            case RESET_AFTER_CLIENT_HELLO -> "reset right after the ClientHello";
+            case CLOSED_AFTER_CLIENT_HELLO -> "closed right after the ClientHello";
+            case SERVER_ALERT -> "refused with an alert";
+            case CLIENT_ALERT -> "aborted by the client with an alert";
+            case NON_TLS_RESPONSE -> "answered with non-TLS bytes";
+            case NO_SERVER_RESPONSE -> "never answered";
+            case RESET_DURING_HANDSHAKE -> "reset mid-handshake";
+            case CLOSED_DURING_HANDSHAKE -> "closed mid-handshake";
+            case CONNECTION_REFUSED -> "refused";
+            case INDETERMINATE -> "without a verdict";
+            case RESET_AFTER_HANDSHAKE -> "reset after the handshake";
+            case CLOSED_AFTER_HANDSHAKE -> "closed after the handshake";
         };
     }
 
@@ -179,18 +179,28 @@ public final class OutcomeMeaning {
         return sb.append('"').toString();
     }
 
-    /** "; frames: hello 4, rst 6". */
-    private static String frames(Verdict v) {
-        StringBuilder sb = new StringBuilder();
-        if (v.hello() != null && v.hello().frame() > 0) {
-            sb.append("hello ").append(v.hello().frame());
+    /** "; RST TTL 64 matches the server's 64 (sent by the server host)". */
+    private static String ttlPhrase(AbortEvidence a, String what) {
+        StringBuilder sb = new StringBuilder("; ").append(what).append(" TTL ").append(a.ttl());
+        if (a.serverTtl() != null) {
+            sb.append(a.injectedSuspect() ? " differs from the server's " : " matches the server's ").append(a.serverTtl())
+                    .append(a.injectedSuspect() ? " (likely injected by a middlebox)" : " (sent by the server host)");
         }
-        if (v.reaction() != null && v.reaction().frame() > 0) {
+        return sb.toString();
+    }
+
+    /** "; frames: hello 4, rst 6". */
+    private static String frames(Step hello, Step reaction) {
+        StringBuilder sb = new StringBuilder();
+        if (hello != null && hello.frame() > 0) {
+            sb.append("hello ").append(hello.frame());
+        }
+        if (reaction != null && reaction.frame() > 0) {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
-            sb.append(v.reaction().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(' ')
-                    .append(v.reaction().frame());
+            sb.append(reaction.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(' ')
+                    .append(reaction.frame());
         }
         return sb.length() == 0 ? "" : "; frames: " + sb;
     }

@@ -45,12 +45,12 @@ public final class Phrases {
     }
 
     /** "2026-11-21 15:49:00" (UTC, whole seconds). */
-    static String clock(long nanos) {
+    public static String clock(long nanos) {
         return CLOCK.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L)));
     }
 
     /** "between 2026-11-21 15:49:00 and 15:52:10 UTC", "at 2026-11-21 15:49:00 UTC". */
-    static String span(long fromNanos, long toNanos) {
+    public static String span(long fromNanos, long toNanos) {
         String a = clock(fromNanos);
         String b = clock(toNanos);
         if (a.equals(b)) {
@@ -60,7 +60,7 @@ public final class Phrases {
     }
 
     /** "(TLS 1.3 hello, 31 ciphers, SNI example.test, JA4 t13d...)", or "" without a hello. */
-    static String hello(ClientHelloInfo info) {
+    public static String hello(ClientHelloInfo info) {
         if (info == null) {
             return "";
         }
@@ -80,7 +80,7 @@ public final class Phrases {
     }
 
     /** "SSLv2-format TLS 1.0", "TLS 1.3", "TLS 1.2", or "no hello": how incidents count hellos. */
-    static String helloFormat(ClientHelloInfo info) {
+    public static String helloFormat(ClientHelloInfo info) {
         if (info == null) {
             return "no hello";
         }

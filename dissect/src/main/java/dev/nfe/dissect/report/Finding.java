@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param findingId      deterministic: the same connection and verdict give the same id in
  *                       every run (replay, Kafka, after a restart)
- * @param kind           the outcome
+ * @param kind           the failure outcome, or RESET_AFTER_HANDSHAKE
  * @param summary        one human line: who, what, when, how long after the hello
  * @param evidenceFrames frames to open in Wireshark (hello, reaction, RST...)
  * @param confidence     what capture loss leaves of it: {@link Confidence#of}(session gaps, capture loss)
@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record Finding(
         String findingId,
-        Outcome kind,
+        FindingKind kind,
         Severity severity,
         long tsNanos,
         String capture,

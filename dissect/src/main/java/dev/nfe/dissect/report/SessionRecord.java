@@ -37,6 +37,8 @@ public record SessionRecord(
         List<Role> finFrom,
         boolean resetAfterClientHello,
         RstEvidence rst,
+        AbortEvidence abort,
+        AbortEvidence abruptClose,
         String starttls,
         long gaps,
         long captureLoss,

@@ -59,8 +59,8 @@ class OutcomeClassifierTest {
                 case SYN -> Event.SYN;
                 case SYNACK -> Event.SYNACK;
                 case CCS -> Event.CCS;
-                case FIN -> Event.FIN;
-                case RST -> new Event.Rst(64, -1, Event.Rst.Side.UNKNOWN, Event.Rst.Side.UNKNOWN);
+                case FIN -> new Event.Fin(64, Event.Side.UNKNOWN, Event.Side.UNKNOWN);
+                case RST -> new Event.Rst(64, -1, Event.Side.UNKNOWN, Event.Side.UNKNOWN);
                 case CLIENT_HELLO, SERVER_HELLO, HANDSHAKE, ENCRYPTED, ALERT, PLAINTEXT, STARTTLS, GAP, VIOLATION ->
                         throw new IllegalArgumentException(k + " carries a value: add(Event, Role)");
             }, r);

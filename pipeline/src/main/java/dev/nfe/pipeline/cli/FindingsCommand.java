@@ -2,7 +2,7 @@ package dev.nfe.pipeline.cli;
 
 import dev.nfe.capture.Endpoint;
 import dev.nfe.dissect.report.Finding;
-import dev.nfe.dissect.report.Outcome;
+import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.pipeline.kafka.KafkaSettings;
 import dev.nfe.pipeline.kafka.findings.FindingFilter;
 import dev.nfe.pipeline.kafka.findings.FindingsReader;
@@ -62,7 +62,7 @@ final class FindingsCommand extends Command {
                         .desc("only failures at or after TIME: ISO-8601 (2026-11-21T10:00:00Z) or an age"
                                 + " (90s, 15m, 2h, 7d)").get())
                 .addOption(Option.builder().longOpt("outcome").hasArgs().valueSeparator(',').argName("OUTCOME")
-                        .desc("only these outcomes, e.g. RESET_AFTER_CLIENT_HELLO (repeat or comma-separate)").get())
+                        .desc("only findings of these kinds, e.g. RESET_AFTER_CLIENT_HELLO, RESET_AFTER_HANDSHAKE (repeat or comma-separate)").get())
                 .addOption(Option.builder().longOpt("server").hasArg().argName("HOST:PORT")
                         .desc("only failures at this server (10.0.0.5:443, [2001:db8::1]:443)").get()));
     }
@@ -70,7 +70,7 @@ final class FindingsCommand extends Command {
     @Override
     int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         KafkaSettings settings = KafkaOptions.settings(cl);
-        OutputSpec spec = OutputOptions.spec(cl, false);
+        OutputSpec spec = OutputOptions.spec(cl, false, cl.hasOption("follow"));
         FindingFilter filter = new FindingFilter(since(cl.getOptionValue("since")), outcomes(cl), server(cl));
         boolean follow = cl.hasOption("follow");
         FindingsReader reader = new FindingsReader(settings);
@@ -145,17 +145,18 @@ final class FindingsCommand extends Command {
         }
     }
 
-    private static Set<Outcome> outcomes(CommandLine cl) throws UsageException {
+    private static Set<FindingKind> outcomes(CommandLine cl) throws UsageException {
         String[] vs = cl.getOptionValues("outcome");
         if (vs == null) {
             return Set.of();
         }
-        Set<Outcome> set = EnumSet.noneOf(Outcome.class);
+        Set<FindingKind> set = EnumSet.noneOf(FindingKind.class);
         for (String v : vs) {
             try {
-                set.add(Outcome.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+                set.add(FindingKind.valueOf(v.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new UsageException("--outcome " + v + ": not an outcome (one of " + List.of(Outcome.values()) + ")");
+                throw new UsageException("--outcome " + v + ": not a finding kind (one of "
+                        + List.of(FindingKind.values()) + ")");
             }
         }
         return set;

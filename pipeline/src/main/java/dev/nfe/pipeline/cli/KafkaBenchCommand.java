@@ -4,7 +4,7 @@ import dev.nfe.pipeline.Defaults;
 
 import dev.nfe.capture.file.CaptureFiles;
 import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.kafka.KafkaSettings;

@@ -6,7 +6,8 @@ import dev.nfe.pipeline.Defaults;
 import dev.nfe.capture.live.LiveCaptureException;
 import dev.nfe.capture.live.LiveOptions;
 import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.dissect.finding.IncidentGrouper;
+import dev.nfe.dissect.incident.IncidentConfig;
+import dev.nfe.dissect.incident.IncidentEngine;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.kafka.KafkaSettings;
@@ -109,10 +110,9 @@ final class LiveCapture {
             return capture(options, new LiveKafkaOutput(settings, agentId, payloadBudget,
                     Defaults.BUDGET_FLOWS, p -> KafkaClientMetricsBinding.bind(metrics, p)), metrics, err);
         }
-        try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, interfaces.size() > 1))) {
+        try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, interfaces.size() > 1, true))) {
             LocalOutput output = new LocalOutput(DissectorConfig.defaults(""), outputs.sink(),
-                    new IncidentGrouper(Defaults.INCIDENT_GAP_SECONDS * SECOND, Defaults.INCIDENT_MIN,
-                            Defaults.INCIDENTS_OPEN), new LocalOutput.Listener() {
+                    new IncidentEngine(IncidentConfig.defaults()), new LocalOutput.Listener() {
                         @Override
                         public void session(SessionRecord s) {
                             metrics.countSession(s.outcome().name());

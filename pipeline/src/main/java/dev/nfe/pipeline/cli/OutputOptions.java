@@ -23,10 +23,13 @@ final class OutputOptions {
                         .desc(when + "write results to FILE instead of standard output").get());
     }
 
-    /** What the user asked for; {@code multipleSources}: several captures or interfaces feed the output. */
-    static OutputSpec spec(CommandLine cl, boolean multipleSources) throws Command.UsageException {
+    /**
+     * What the user asked for; {@code multipleSources}: several captures or interfaces feed the
+     * output; {@code live}: results keep coming until a stop.
+     */
+    static OutputSpec spec(CommandLine cl, boolean multipleSources, boolean live) throws Command.UsageException {
         OutputSpec.Format format = Command.choice(cl, "format", "text", "text", "jsonl").equals("jsonl")
                 ? OutputSpec.Format.JSONL : OutputSpec.Format.TEXT;
-        return new OutputSpec(format, cl.hasOption("sessions"), cl.getOptionValue("out"), multipleSources);
+        return new OutputSpec(format, cl.hasOption("sessions"), cl.getOptionValue("out"), multipleSources, live);
     }
 }

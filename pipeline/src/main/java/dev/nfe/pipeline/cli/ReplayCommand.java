@@ -84,7 +84,7 @@ final class ReplayCommand extends Command {
             }
             return 2;
         }
-        try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, files.size() > 1))) {
+        try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, files.size() > 1, false))) {
             ReplayEngine.Result result = engine.run(files, outputs.sink());
             outputs.flush();
             if (showProgress) {

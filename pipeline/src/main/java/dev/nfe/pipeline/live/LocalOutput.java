@@ -8,8 +8,8 @@ import dev.nfe.dissect.Dissector;
 import dev.nfe.dissect.DissectorConfig;
 import dev.nfe.dissect.DissectorOutput;
 import dev.nfe.dissect.DissectorStats;
-import dev.nfe.dissect.finding.Incident;
-import dev.nfe.dissect.finding.IncidentGrouper;
+import dev.nfe.dissect.incident.Incident;
+import dev.nfe.dissect.incident.IncidentEngine;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.output.CaptureStats;
@@ -20,17 +20,23 @@ import dev.nfe.pipeline.output.SummaryCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
  * No Kafka: one dissector per interface in the processing thread, results straight to a
  * {@link ResultSink} (text or JSON lines, as {@code nfe replay} writes them), flushed every tick so
- * a file can be followed while the agent runs. Incidents and the summary come at the end.
+ * a file can be followed while the agent runs. Incidents are written as they change (at most once
+ * per stats interval each, with {@code state} open) and once more when they close; the summary
+ * comes at the end.
  */
 public final class LocalOutput implements LiveOutput {
     private final DissectorConfig config;
     private final ResultSink sink;
-    private final IncidentGrouper incidents;
+    private final IncidentEngine incidents;
+    /** The last version written of each open incident, so that only changes are written again. */
+    private final Map<String, Incident> written = new HashMap<>();
     private final SummaryCollector summary = new SummaryCollector(Defaults.SUMMARY_SERVERS);
     private final Listener listener;
     private final List<Dissector> dissectors = new ArrayList<>();
@@ -39,7 +45,10 @@ public final class LocalOutput implements LiveOutput {
     private final List<String> names = new ArrayList<>();
     private int current;
     private volatile int openFlows;
+    /** The latest session and its finding (if any), not yet given to the incident engine. */
     private SessionRecord lastSession;
+    private Finding lastFinding;
+    private long lastClock;
 
     /** Told about every session and finding (metrics); called on the processing thread. */
     public interface Listener {
@@ -48,7 +57,7 @@ public final class LocalOutput implements LiveOutput {
         void finding(Finding f);
     }
 
-    public LocalOutput(DissectorConfig config, ResultSink sink, IncidentGrouper incidents, Listener listener) {
+    public LocalOutput(DissectorConfig config, ResultSink sink, IncidentEngine incidents, Listener listener) {
         this.config = config;
         this.sink = sink;
         this.incidents = incidents;
@@ -85,6 +94,9 @@ public final class LocalOutput implements LiveOutput {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        lastClock = Math.max(lastClock, clockNanos);
+        feedIncidents();
+        closed(incidents.advanceTo(clockNanos));
         int open = 0;
         for (Dissector d : dissectors) {
             open += d.openFlows();
@@ -102,6 +114,13 @@ public final class LocalOutput implements LiveOutput {
     public void stats(int source, CaptureStats stats) throws IOException {
         lastStats.set(source, stats);
         sink.captureStats(stats);
+        // every stats interval: the incidents that changed since they were last written
+        for (Incident i : incidents.openIncidents()) {
+            if (!i.equals(written.get(i.incidentId()))) {
+                written.put(i.incidentId(), i);
+                sink.incident(i);
+            }
+        }
     }
 
     @Override
@@ -123,6 +142,8 @@ public final class LocalOutput implements LiveOutput {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        lastClock = Math.max(lastClock, clockNanos);
+        feedIncidents();
         long[] n = perSource.get(source);
         summary.capture(new RunSummary.CaptureReport(names.get(source), decoded.frames(), decoded.tcpSegments(), n[0],
                 n[1], decoded.asMap(), null));
@@ -152,17 +173,40 @@ public final class LocalOutput implements LiveOutput {
 
     @Override
     public void close() throws IOException {
-        for (Incident i : incidents.finish()) {
+        feedIncidents();
+        closed(incidents.finish(lastClock));
+        sink.summary(summary.build());
+    }
+
+    /** Gives the latest session (with its finding, which always follows it) to the incident engine. */
+    private void feedIncidents() throws IOException {
+        if (lastSession != null) {
+            SessionRecord s = lastSession;
+            Finding f = lastFinding;
+            lastSession = null;
+            lastFinding = null;
+            closed(incidents.session(s, f));
+        }
+    }
+
+    /** Incidents that are over: written once more, final, and counted. */
+    private void closed(List<Incident> over) throws IOException {
+        for (Incident i : over) {
+            written.remove(i.incidentId());
             sink.incident(i);
             summary.count("incidents", 1);
         }
-        sink.summary(summary.build());
     }
 
     /** The dissectors' results, in the order they finalise connections. */
     private final class Results implements DissectorOutput {
         @Override
         public void session(SessionRecord s) {
+            try {
+                feedIncidents();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             lastSession = s;
             perSource.get(current)[0]++;
             summary.session(s);
@@ -179,12 +223,9 @@ public final class LocalOutput implements LiveOutput {
             perSource.get(current)[1]++;
             summary.count("findings", 1);
             listener.finding(f);
+            lastFinding = f;
             try {
                 sink.finding(f);
-                for (Incident i : incidents.add(lastSession, f)) {
-                    sink.incident(i);
-                    summary.count("incidents", 1);
-                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

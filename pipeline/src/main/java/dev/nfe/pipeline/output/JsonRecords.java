@@ -1,10 +1,14 @@
 package dev.nfe.pipeline.output;
 
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Discriminator;
+import dev.nfe.dissect.incident.Incident;
+import dev.nfe.dissect.incident.Recurrence;
+import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.dissect.report.AlertInfo;
 import dev.nfe.dissect.report.ClientHelloInfo;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Role;
+import dev.nfe.dissect.report.AbortEvidence;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.ServerHelloInfo;
 import dev.nfe.dissect.report.SessionRecord;
@@ -69,6 +73,8 @@ final class JsonRecords {
         roles(w, "fin_from", s.finFrom());
         w.field("reset_after_client_hello", s.resetAfterClientHello());
         rst(w, s.rst());
+        abort(w, "abort", s.abort());
+        abort(w, "abrupt_close", s.abruptClose());
         w.repeatedField("starttls", s.starttls());
         w.field("gaps", s.gaps());
         w.field("capture_loss", s.captureLoss());
@@ -105,16 +111,24 @@ final class JsonRecords {
         w.endObject();
     }
 
+    /** DESIGN.md, contract v2: the v1 fields, then kinds, ok_during, failed_share, recurrence, discriminators, state. */
     void incident(JsonWriter w, Incident i) {
         w.beginObject();
         w.repeatedField("record", "incident");
         w.field("incident_id", i.incidentId());
         w.repeatedField("kind", i.kind().name());
+        w.repeatedField("fault", i.fault().code());
         w.repeatedField("severity", i.severity().wireName());
         w.field("server", i.server().toString());
+        strings(w, "servers", i.servers());
         w.name("first_ts").time(times, i.firstTsNanos());
         w.name("last_ts").time(times, i.lastTsNanos());
         w.field("count", i.count());
+        w.name("kinds").beginObject();
+        for (Map.Entry<FindingKind, Long> e : i.kinds().entrySet()) {
+            w.name(e.getKey().name()).value(e.getValue());
+        }
+        w.endObject();
         w.field("distinct_clients", i.distinctClients());
         w.field("clients_capped", i.clientsCapped());
         strings(w, "sample_clients", i.sampleClients());
@@ -125,9 +139,40 @@ final class JsonRecords {
         w.field("rst_ttl_matches", i.rstTtlMatches());
         w.field("rst_ttl_mismatches", i.rstTtlMismatches());
         w.field("rst_source", i.rstSource());
+        w.field("unanswered", i.unanswered());
+        w.field("ok_during", i.okDuring());
+        w.decimal("failed_share", i.failedShare(), 4);
+        recurrence(w, i.recurrence());
+        w.name("discriminators").beginArray();
+        for (Discriminator d : i.discriminators()) {
+            w.beginObject();
+            w.repeatedField("feature", d.feature());
+            w.field("value", d.value());
+            w.field("failed", d.failed());
+            w.field("failed_of", d.failedOf());
+            w.field("ok", d.ok());
+            w.field("ok_of", d.okOf());
+            w.endObject();
+        }
+        w.endArray();
+        w.repeatedField("state", i.state().code());
         strings(w, "captures", i.captures());
         strings(w, "sample_finding_ids", i.sampleFindingIds());
         w.field("summary", i.summary());
+        w.endObject();
+    }
+
+    private static void recurrence(JsonWriter w, Recurrence r) {
+        if (r == null) {
+            w.fieldNull("recurrence");
+            return;
+        }
+        w.name("recurrence").beginObject();
+        w.decimal("period_s", r.periodS(), 3);
+        w.decimal("jitter_s", r.jitterS(), 3);
+        w.field("events", r.events());
+        w.field("cycles", r.cycles());
+        w.field("missed_cycles", r.missedCycles());
         w.endObject();
     }
 
@@ -305,6 +350,23 @@ final class JsonRecords {
         nullable(w, "server_ttl", r.serverTtl());
         nullable(w, "ip_id", r.ipId());
         w.field("injected_suspect", r.injectedSuspect());
+        w.endObject();
+    }
+
+    private void abort(JsonWriter w, String name, AbortEvidence a) {
+        if (a == null) {
+            w.fieldNull(name);
+            return;
+        }
+        w.name(name).beginObject();
+        w.repeatedField("by", a.by().wireName());
+        frame(w, "frame", a.frame());
+        w.name("ts").time(times, a.tsNanos());
+        w.field("after_handshake_us", a.afterHandshakeMicros());
+        w.field("unanswered", a.unanswered());
+        w.field("ttl", a.ttl());
+        nullable(w, "server_ttl", a.serverTtl());
+        w.field("injected_suspect", a.injectedSuspect());
         w.endObject();
     }
 

@@ -298,6 +298,19 @@ final class JsonWriter {
         return name(name).value(v);
     }
 
+    /**
+     * A decimal number with at most {@code decimals} places (a period in seconds, a share): fixed
+     * point, so the same value is written the same way on every platform and path.
+     */
+    JsonWriter decimal(String name, double v, int decimals) {
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(v).setScale(decimals, java.math.RoundingMode.HALF_EVEN)
+                .stripTrailingZeros();
+        name(name);
+        beforeValue();
+        putAscii(d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString());
+        return this;
+    }
+
     JsonWriter fieldNull(String name) {
         return name(name).nullValue();
     }

@@ -35,7 +35,7 @@ public final class Outputs implements AutoCloseable {
         PrintStream text = new PrintStream(buffered, false, StandardCharsets.UTF_8);
         List<ResultSink> sinks = new ArrayList<>(2);
         switch (spec.format()) {
-            case TEXT -> sinks.add(new TextSink(text, spec.multipleSources()));
+            case TEXT -> sinks.add(new TextSink(text, spec.multipleSources(), spec.live()));
             case JSONL -> sinks.add(new JsonLinesSink(buffered, spec.sessions()));
         }
         return new Outputs(buffered, text, SinkSet.of(sinks));

@@ -1,6 +1,6 @@
 package dev.nfe.pipeline.output;
 
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 

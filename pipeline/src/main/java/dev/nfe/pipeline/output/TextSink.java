@@ -1,6 +1,6 @@
 package dev.nfe.pipeline.output;
 
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.finding.OutcomeMeaning;
 import dev.nfe.dissect.report.Confidence;
 import dev.nfe.dissect.report.Finding;
@@ -17,23 +17,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Output for people: one line per finding (when, how bad, what, and the frames to open in
- * Wireshark), then the incidents, then a per-server table of outcomes.
+ * Output for people. A run over files tells the story first: one paragraph per incident (what,
+ * where, since when, how often, what the failed hellos share, who sent the RSTs), then one line
+ * per finding in time order (when, how bad, what, and the frames to open in Wireshark), then a
+ * per-server table of outcomes. Finding lines are kept until then in bounded memory
+ * ({@link TimeOrderedLines}). A live run ({@code live}) cannot wait for the end: it writes its
+ * finding lines at every flush, in time order within each, and each incident as it changes.
  */
 public final class TextSink implements ResultSink {
     private static final int MAX_INCIDENTS_SHOWN = 200;
     private static final int MAX_SERVERS_SHOWN = 40;
 
     private final PrintStream out;
+    private final boolean live;
     private final List<Incident> incidents = new ArrayList<>();
     private long incidentsDropped;
-    private String currentCapture;
     private final boolean multipleCaptures;
+    private final List<String> captures = new ArrayList<>();
+    private final TimeOrderedLines ordered = new TimeOrderedLines();
+    /** Live: the lines since the last flush, with their times. */
+    private final List<Map.Entry<Long, String>> batch = new ArrayList<>();
+    private long findings;
     private final StringBuilder line = new StringBuilder(256);
 
-    public TextSink(PrintStream out, boolean multipleCaptures) {
+    public TextSink(PrintStream out, boolean multipleCaptures, boolean live) {
         this.out = out;
         this.multipleCaptures = multipleCaptures;
+        this.live = live;
     }
 
     @Override
@@ -42,11 +52,8 @@ public final class TextSink implements ResultSink {
     }
 
     @Override
-    public void finding(Finding f) {
-        if (multipleCaptures && !f.capture().equals(currentCapture)) {
-            currentCapture = f.capture();
-            out.println("== " + currentCapture);
-        }
+    public void finding(Finding f) throws IOException {
+        findings++;
         // one line per finding; no printf: a replay may print tens of thousands of them
         line.setLength(0);
         line.append(Timestamps.human(f.tsNanos())).append("  ");
@@ -61,16 +68,36 @@ public final class TextSink implements ResultSink {
             }
             line.append(']');
         }
-        out.println(line);
+        if (live) {
+            batch.add(Map.entry(f.tsNanos(), line.toString()));
+            return;
+        }
+        int group = captures.indexOf(f.capture());
+        if (group < 0) {
+            group = captures.size();
+            captures.add(f.capture());
+        }
+        ordered.add(group, f.tsNanos(), f.findingId(), line.toString());
     }
 
     @Override
     public void flush() {
+        if (!batch.isEmpty()) {
+            batch.sort(Map.Entry.comparingByKey());
+            batch.forEach(e -> out.println(e.getValue()));
+            batch.clear();
+        }
         out.flush();
     }
 
     @Override
     public void incident(Incident i) {
+        if (live) {
+            flush();
+            out.println("incident " + i.state().code() + " " + i.incidentId() + " " + i.severity().name() + " "
+                    + i.fault().name() + ": " + i.summary());
+            return;
+        }
         if (incidents.size() < MAX_INCIDENTS_SHOWN) {
             incidents.add(i);
         } else {
@@ -80,22 +107,44 @@ public final class TextSink implements ResultSink {
 
     @Override
     public void summary(RunSummary summary) throws IOException {
-        if (!incidents.isEmpty()) {
-            // worst first: severity, then size
-            incidents.sort(java.util.Comparator.comparing((Incident i) -> i.severity()).reversed()
-                    .thenComparing(java.util.Comparator.comparingLong(Incident::count).reversed()));
-            out.println();
-            out.println("Incidents (failures of one kind at one server, close in time):");
-            int n = 1;
-            for (Incident i : incidents) {
-                out.printf(Locale.ROOT, "  #%d %-6s %s: %s%n", n++, i.severity().name(), i.kind().name(), i.summary());
-            }
-            if (incidentsDropped > 0) {
-                out.println("  ... and " + incidentsDropped + " more (use --format jsonl for all)");
+        if (live) {
+            flush();
+        } else {
+            stories();
+            if (findings > 0) {
+                out.println();
+                out.println("Findings, in time order:");
+                int[] shown = {-1};
+                ordered.drain((group, text) -> {
+                    if (multipleCaptures && group != shown[0]) {
+                        shown[0] = group;
+                        out.println("== " + captures.get(group));
+                    }
+                    out.println(text);
+                });
             }
         }
         table(summary);
         out.flush();
+    }
+
+    /** The incidents, worst first: severity, then size. */
+    private void stories() {
+        if (incidents.isEmpty()) {
+            return;
+        }
+        incidents.sort(java.util.Comparator.comparing((Incident i) -> i.severity()).reversed()
+                .thenComparing(java.util.Comparator.comparingLong(Incident::count).reversed())
+                .thenComparingLong(Incident::firstTsNanos));
+        out.println("Incidents (one fault at one server, close in time):");
+        int n = 1;
+        for (Incident i : incidents) {
+            out.printf(Locale.ROOT, "  #%d %-6s %s: %s%n", n++, i.severity().name(), i.fault().name(), i.summary());
+        }
+        if (incidentsDropped > 0) {
+            out.println("  ... and " + incidentsDropped + " more (use --format jsonl for all)");
+        }
+        out.println();
     }
 
     private void table(RunSummary s) {

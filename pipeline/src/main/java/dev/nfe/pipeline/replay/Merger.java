@@ -3,8 +3,9 @@ package dev.nfe.pipeline.replay;
 import dev.nfe.pipeline.Defaults;
 
 import dev.nfe.dissect.DissectorStats;
-import dev.nfe.dissect.finding.Incident;
-import dev.nfe.dissect.finding.IncidentGrouper;
+import dev.nfe.dissect.incident.Incident;
+import dev.nfe.dissect.incident.IncidentEngine;
+import dev.nfe.dissect.incident.IncidentStats;
 import dev.nfe.pipeline.output.RenderedLines;
 import dev.nfe.pipeline.output.ResultSink;
 import dev.nfe.pipeline.output.RunSummary;
@@ -26,7 +27,9 @@ final class Merger implements Runnable {
     private final ResultSink sink;
     /** The same sink when it takes the lines the shards rendered ahead, else null. */
     private final RenderedLines rendered;
-    private final IncidentGrouper incidents;
+    private final IncidentEngine incidents;
+    /** The end of what was seen: the latest frame time of every capture so far. */
+    private long endTs = Long.MIN_VALUE;
     private final SummaryCollector summary = new SummaryCollector(Defaults.SUMMARY_SERVERS);
     private final Failure failure;
     private long internalErrors;
@@ -35,7 +38,7 @@ final class Merger implements Runnable {
     /** Marks the end of the run in the job queue. */
     static final FileJob END = new FileJob(null, List.of(), null);
 
-    Merger(BlockingQueue<FileJob> jobs, ResultSink sink, IncidentGrouper incidents, Failure failure) {
+    Merger(BlockingQueue<FileJob> jobs, ResultSink sink, IncidentEngine incidents, Failure failure) {
         this.jobs = jobs;
         this.sink = sink;
         this.rendered = SinkSet.takesRenderedLines(sink) ? (RenderedLines) sink : null;
@@ -59,10 +62,11 @@ final class Merger implements Runnable {
                 }
                 mergeFile(job);
             }
-            for (Incident i : incidents.finish()) {
-                sink.incident(i);
-                summary.count("incidents", 1);
-            }
+            write(incidents.finish(endTs == Long.MIN_VALUE ? 0 : endTs));
+            IncidentStats st = incidents.stats();
+            countIfAny("incident_sessions_late", st.late());
+            countIfAny("incident_sessions_forced", st.forced());
+            countIfAny("incidents_closed_early", st.closedEarly());
             if (internalErrors > 0) {
                 summary.count("internal_errors", internalErrors);
             }
@@ -124,14 +128,14 @@ final class Merger implements Runnable {
                     } else {
                         sink.finding(e.finding());
                     }
-                    for (Incident i : incidents.add(e.session(), e.finding())) {
-                        sink.incident(i);
-                        summary.count("incidents", 1);
-                    }
                 }
+                write(incidents.session(e.session(), e.finding()));
             }
         }
-        RunSummary.CaptureReport r = job.report().get();
+        write(incidents.endOfInput());
+        FileJob.Read read = job.report().get();
+        RunSummary.CaptureReport r = read.report();
+        endTs = Math.max(endTs, read.endTsNanos());
         summary.capture(new RunSummary.CaptureReport(r.capture(), r.frames(), r.segments(), sessions, findings,
                 r.skipped(), r.error()));
         summary.count("sessions", sessions);
@@ -143,6 +147,19 @@ final class Merger implements Runnable {
         summary.count("port_reuse", stats.portReuse());
         summary.count("reassembly_budget_refusals", stats.pendingBudgetRefusals());
         summary.count("timelines_capped", stats.eventLogCapped());
+    }
+
+    private void write(List<Incident> closed) throws java.io.IOException {
+        for (Incident i : closed) {
+            sink.incident(i);
+            summary.count("incidents", 1);
+        }
+    }
+
+    private void countIfAny(String name, long n) {
+        if (n > 0) {
+            summary.count(name, n);
+        }
     }
 
     private Chunk take(BlockingQueue<Chunk> q) throws InterruptedException {

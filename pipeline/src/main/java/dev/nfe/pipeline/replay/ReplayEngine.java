@@ -8,7 +8,8 @@ import dev.nfe.capture.FrameSource;
 import dev.nfe.capture.TcpSegment;
 import dev.nfe.capture.decode.DecodeStats;
 import dev.nfe.capture.decode.SegmentDecoder;
-import dev.nfe.dissect.finding.IncidentGrouper;
+import dev.nfe.dissect.incident.IncidentConfig;
+import dev.nfe.dissect.incident.IncidentEngine;
 import dev.nfe.dissect.flow.FlowKey;
 import dev.nfe.pipeline.output.RenderedLines;
 import dev.nfe.pipeline.output.ResultSink;
@@ -56,8 +57,9 @@ public final class ReplayEngine {
         warm.start();
         Failure failure = new Failure();
         BlockingQueue<FileJob> jobs = new ArrayBlockingQueue<>(2);
-        IncidentGrouper grouper = new IncidentGrouper(options.incidentGapNanos(), options.incidentMinCount(), Defaults.INCIDENTS_OPEN);
-        Merger merger = new Merger(jobs, sink, grouper, failure);
+        IncidentEngine incidents = new IncidentEngine(IncidentConfig.defaults()
+                .withGap(options.incidentGapNanos(), options.incidentMinCount()));
+        Merger merger = new Merger(jobs, sink, incidents, failure);
         Thread writer = new Thread(merger, "nfe-writer");
         writer.start();
         List<String> errors = new ArrayList<>();
@@ -107,7 +109,7 @@ public final class ReplayEngine {
             t.start();
             threads.add(t);
         }
-        CompletableFuture<RunSummary.CaptureReport> report = new CompletableFuture<>();
+        CompletableFuture<FileJob.Read> report = new CompletableFuture<>();
         put(jobs, new FileJob(capture, shards, report), failure);
         Dispatcher d = new Dispatcher(shards, failure);
         DecodeStats stats = new DecodeStats();
@@ -156,8 +158,8 @@ public final class ReplayEngine {
                 t.join();
             }
         }
-        report.complete(new RunSummary.CaptureReport(capture, stats.frames(), stats.tcpSegments(), 0, 0,
-                stats.nonZeroSkipsAndFragments(), error));
+        report.complete(new FileJob.Read(new RunSummary.CaptureReport(capture, stats.frames(), stats.tcpSegments(), 0, 0,
+                stats.nonZeroSkipsAndFragments(), error), maxTs));
         return error;
     }
 

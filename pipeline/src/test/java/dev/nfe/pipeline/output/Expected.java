@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.AlertInfo;
 import dev.nfe.dissect.report.CertificateInfo;
 import dev.nfe.dissect.report.ClientHello;
 import dev.nfe.dissect.report.ClientHelloInfo;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.Role;
+import dev.nfe.dissect.report.AbortEvidence;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.ServerHello;
 import dev.nfe.dissect.report.ServerHelloInfo;
@@ -71,6 +72,8 @@ final class Expected {
         o.set("fin_from", roles(s.finFrom()));
         o.put("reset_after_client_hello", s.resetAfterClientHello());
         o.set("rst", rst(s.rst()));
+        o.set("abort", abort(s.abort()));
+        o.set("abrupt_close", abort(s.abruptClose()));
         o.put("starttls", s.starttls());
         o.put("gaps", s.gaps());
         o.put("capture_loss", s.captureLoss());
@@ -174,6 +177,23 @@ final class Expected {
         return o;
     }
 
+    /** DESIGN.md, "Diagnosis": abort / abrupt_close. */
+    static JsonNode abort(AbortEvidence a) {
+        if (a == null) {
+            return F.nullNode();
+        }
+        ObjectNode o = F.objectNode();
+        o.put("by", Wire.role(a.by()));
+        o.set("frame", frame(a.frame()));
+        o.put("ts", Wire.iso(a.tsNanos()));
+        o.put("after_handshake_us", a.afterHandshakeMicros());
+        o.put("unanswered", a.unanswered());
+        o.put("ttl", a.ttl());
+        o.put("server_ttl", a.serverTtl());
+        o.put("injected_suspect", a.injectedSuspect());
+        return o;
+    }
+
     static ObjectNode finding(Finding f) {
         ObjectNode o = F.objectNode();
         o.put("record", "finding");
@@ -200,11 +220,15 @@ final class Expected {
         o.put("record", "incident");
         o.put("incident_id", i.incidentId());
         o.put("kind", i.kind().name());
+        o.put("fault", i.fault().name().toLowerCase(Locale.ROOT));
         o.put("severity", i.severity().name().toLowerCase(Locale.ROOT));
         o.put("server", Wire.endpoint(i.server()));
+        o.set("servers", strings(i.servers()));
         o.put("first_ts", Wire.iso(i.firstTsNanos()));
         o.put("last_ts", Wire.iso(i.lastTsNanos()));
         o.put("count", i.count());
+        ObjectNode kinds = o.putObject("kinds");
+        i.kinds().forEach((k, n) -> kinds.put(k.name(), n));
         o.put("distinct_clients", i.distinctClients());
         o.put("clients_capped", i.clientsCapped());
         o.set("sample_clients", strings(i.sampleClients()));
@@ -215,10 +239,42 @@ final class Expected {
         o.put("rst_ttl_matches", i.rstTtlMatches());
         o.put("rst_ttl_mismatches", i.rstTtlMismatches());
         o.put("rst_source", i.rstSource());
+        o.put("unanswered", i.unanswered());
+        o.put("ok_during", i.okDuring());
+        // fixed point, at most 4 places (a share), trailing zeros dropped
+        o.set("failed_share", fixed(i.failedShare(), 4));
+        if (i.recurrence() == null) {
+            o.putNull("recurrence");
+        } else {
+            ObjectNode r = o.putObject("recurrence");
+            r.set("period_s", fixed(i.recurrence().periodS(), 3));
+            r.set("jitter_s", fixed(i.recurrence().jitterS(), 3));
+            r.put("events", i.recurrence().events());
+            r.put("cycles", i.recurrence().cycles());
+            r.put("missed_cycles", i.recurrence().missedCycles());
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode ds = o.putArray("discriminators");
+        for (dev.nfe.dissect.incident.Discriminator d : i.discriminators()) {
+            ObjectNode x = ds.addObject();
+            x.put("feature", d.feature());
+            x.put("value", d.value());
+            x.put("failed", d.failed());
+            x.put("failed_of", d.failedOf());
+            x.put("ok", d.ok());
+            x.put("ok_of", d.okOf());
+        }
+        o.put("state", i.state().name().toLowerCase(Locale.ROOT));
         o.set("captures", strings(i.captures()));
         o.set("sample_finding_ids", strings(i.sampleFindingIds()));
         o.put("summary", i.summary());
         return o;
+    }
+
+    /** A number in fixed point with at most {@code places} decimals: an integer when it has none. */
+    static JsonNode fixed(double v, int places) {
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(v).setScale(places, java.math.RoundingMode.HALF_EVEN)
+                .stripTrailingZeros();
+        return d.scale() <= 0 ? F.numberNode(d.longValueExact()) : F.numberNode(d);
     }
 
     static ObjectNode summary(RunSummary s) {

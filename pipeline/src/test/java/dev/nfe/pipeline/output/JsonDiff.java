@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * Differences between the expected and the written JSON, each with its path
  * ({@code client_hello.cipher_suites[3]}). Types must match exactly (a string "5" is not the
- * number 5, a missing member is not null); numbers must be integers and compare by value.
+ * number 5, a missing member is not null); integers compare by value; the contract's decimals
+ * (failed_share, period_s, jitter_s) are fixed point, so they compare by their decimal text.
  * Member order matters only in the maps whose order is data (most frequent or busiest first).
  */
 final class JsonDiff {
@@ -40,9 +41,15 @@ final class JsonDiff {
             }
             return;
         }
-        if (want.isNumber()) {
-            if (!got.isIntegralNumber() || !want.isIntegralNumber() || got.longValue() != want.longValue()) {
+        if (want.isNumber() && want.isIntegralNumber()) {
+            if (!got.isIntegralNumber() || got.longValue() != want.longValue()) {
                 out.add(at + ": want the integer " + want + ", got " + got);
+            }
+            return;
+        }
+        if (want.isNumber()) {
+            if (!got.isNumber() || got.isIntegralNumber() || got.decimalValue().compareTo(want.decimalValue()) != 0) {
+                out.add(at + ": want the decimal " + want + ", got " + got);
             }
             return;
         }

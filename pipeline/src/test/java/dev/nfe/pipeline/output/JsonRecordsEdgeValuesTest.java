@@ -2,7 +2,7 @@ package dev.nfe.pipeline.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nfe.capture.Endpoint;
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.CertificateInfo;
 import dev.nfe.dissect.report.ClientHello;
 import dev.nfe.dissect.report.ClientHelloInfo;
@@ -187,10 +187,12 @@ class JsonRecordsEdgeValuesTest {
         Map<String, Long> snis = new LinkedHashMap<>();
         snis.put(x, 2L);
         snis.put("(none)", 1L);
-        return new Incident(i.incidentId(), i.kind(), i.severity(), i.server(), i.firstTsNanos(), i.lastTsNanos(), i.count(),
-                i.distinctClients(), i.clientsCapped(), List.of(x), Map.of(x, 3L), snis, Map.of(x, 1L),
-                i.medianAfterHelloMicros(), i.rstTtlMatches(), i.rstTtlMismatches(), x, List.of(x, "other.pcap"),
-                i.sampleFindingIds(), x);
+        return new Incident(i.incidentId(), i.fault(), i.kind(), i.severity(), i.server(), List.of(x), i.firstTsNanos(),
+                i.lastTsNanos(), i.count(), i.kinds(), i.distinctClients(), i.clientsCapped(), List.of(x), Map.of(x, 3L),
+                snis, Map.of(x, 1L), i.medianAfterHelloMicros(), i.rstTtlMatches(), i.rstTtlMismatches(), x,
+                i.unanswered(), i.okDuring(), i.failedShare(), i.recurrence(),
+                List.of(new dev.nfe.dissect.incident.Discriminator("sni", x, 3, 3, 0, 5)), i.state(),
+                List.of(x, "other.pcap"), i.sampleFindingIds(), x);
     }
 
     private static SessionRecord withServer(SessionRecord s, Endpoint server) {
@@ -198,7 +200,7 @@ class JsonRecordsEdgeValuesTest {
                 s.lastTsNanos(), s.firstFrame(), s.lastFrame(), s.packets(), s.bytesC2s(), s.bytesS2c(), s.synSeen(),
                 s.synackSeen(), s.outcome(), s.reason(), s.clientHello(), s.serverHello(), s.clientHelloCount(),
                 s.serverHelloCount(), s.certificates(), s.alerts(), s.rstFrom(), s.rstFrames(), s.finFrom(),
-                s.resetAfterClientHello(), s.rst(), s.starttls(), s.gaps(), s.captureLoss(), s.anomalies(), s.history());
+                s.resetAfterClientHello(), s.rst(), s.abort(), s.abruptClose(), s.starttls(), s.gaps(), s.captureLoss(), s.anomalies(), s.history());
     }
 
     /** {@code s} with {@code x} in every string member: capture, reason, SNI, ALPN, certificate names, STARTTLS, anomalies, history. */
@@ -217,7 +219,7 @@ class JsonRecordsEdgeValuesTest {
         return new SessionRecord(x, x, s.client(), s.server(), s.clientBasis(), s.firstTsNanos(), s.lastTsNanos(),
                 s.firstFrame(), s.lastFrame(), s.packets(), s.bytesC2s(), s.bytesS2c(), s.synSeen(), s.synackSeen(),
                 s.outcome(), x, info, s.serverHello(), s.clientHelloCount(), s.serverHelloCount(), certs, s.alerts(),
-                s.rstFrom(), s.rstFrames(), s.finFrom(), s.resetAfterClientHello(), s.rst(), x, s.gaps(), s.captureLoss(),
+                s.rstFrom(), s.rstFrames(), s.finFrom(), s.resetAfterClientHello(), s.rst(), s.abort(), s.abruptClose(), x, s.gaps(), s.captureLoss(),
                 List.of(x, "list_capped"), x);
     }
 }

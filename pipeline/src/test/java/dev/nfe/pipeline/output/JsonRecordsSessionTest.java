@@ -194,7 +194,7 @@ class JsonRecordsSessionTest {
             byte[] again = switch (l.kind()) {
                 case "session" -> fresh.session((SessionRecord) l.value());
                 case "finding" -> fresh.finding((dev.nfe.dissect.report.Finding) l.value());
-                case "incident" -> fresh.incident((dev.nfe.dissect.finding.Incident) l.value());
+                case "incident" -> fresh.incident((dev.nfe.dissect.incident.Incident) l.value());
                 default -> fresh.summary((RunSummary) l.value());
             };
             assertArrayEquals(l.bytes(), Arrays.copyOf(again, again.length - 1), l.kind());

@@ -1,7 +1,7 @@
 package dev.nfe.pipeline.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import org.junit.jupiter.api.BeforeAll;

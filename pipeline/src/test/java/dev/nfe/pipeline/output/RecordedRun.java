@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nfe.capture.file.CaptureFiles;
 import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.dissect.finding.Incident;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.replay.ProgressListener;
@@ -134,11 +134,15 @@ record RecordedRun(List<Line> lines) {
         return StrictJson.parse(l.bytes());
     }
 
-    /** Passes each record to the real sink and keeps it, in the order the sink writes lines. */
-    private static final class Tee implements ResultSink {
+    /**
+     * Passes each record to the real sink and keeps it, in the order the sink writes lines. Takes
+     * the lines the workers rendered ahead, as the sink does, so both paths are under test.
+     */
+    private static final class Tee implements ResultSink, RenderedLines {
         private final JsonLinesSink sink;
         final List<Object> values = new ArrayList<>();
         final List<SessionRecord> sessions = new ArrayList<>();
+        private SessionRecord last;
 
         Tee(JsonLinesSink sink) {
             this.sink = sink;
@@ -150,25 +154,34 @@ record RecordedRun(List<Line> lines) {
         }
 
         @Override
-        public boolean wantsJson() {
-            return sink.wantsJson();
+        public boolean wantsSessionLines() {
+            return sink.wantsSessionLines();
         }
 
         @Override
-        public boolean wantsSessionJson() {
-            return sink.wantsSessionJson();
+        public void session(SessionRecord s) throws IOException {
+            last = s;
+            keep(s, null);
+            sink.session(s);
         }
 
         @Override
         public void session(SessionRecord s, byte[] json, int off, int len) throws IOException {
+            last = s;
             keep(s, null);
             sink.session(s, json, off, len);
         }
 
         @Override
-        public void finding(SessionRecord s, Finding f, byte[] json, int off, int len) throws IOException {
-            keep(f, s);
-            sink.finding(s, f, json, off, len);
+        public void finding(Finding f) throws IOException {
+            keep(f, last);
+            sink.finding(f);
+        }
+
+        @Override
+        public void finding(Finding f, byte[] json, int off, int len) throws IOException {
+            keep(f, last);
+            sink.finding(f, json, off, len);
         }
 
         @Override

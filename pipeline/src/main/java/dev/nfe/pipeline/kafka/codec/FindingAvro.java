@@ -3,7 +3,7 @@ package dev.nfe.pipeline.kafka.codec;
 import dev.nfe.capture.Endpoint;
 import dev.nfe.dissect.report.Confidence;
 import dev.nfe.dissect.report.Finding;
-import dev.nfe.dissect.report.Outcome;
+import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.dissect.report.Severity;
 
 import java.util.List;
@@ -39,7 +39,7 @@ public final class FindingAvro {
     /** The domain finding; a record that names no known outcome, severity or endpoint is bad. */
     public static Finding fromAvro(dev.nfe.schema.v1.Finding a) throws BadRecordException {
         try {
-            return new Finding(a.getFindingId(), Outcome.valueOf(a.getKind()), severity(a.getSeverity()),
+            return new Finding(a.getFindingId(), FindingKind.valueOf(a.getKind()), severity(a.getSeverity()),
                     a.getTsNanos(), a.getCapture(), Endpoint.parse(a.getClient()), Endpoint.parse(a.getServer()),
                     a.getSni(), a.getFlowId(), a.getReason(), a.getSummary(), List.copyOf(a.getEvidenceFrames()),
                     Confidence.valueOf(a.getConfidence().toUpperCase(Locale.ROOT)), a.getCaptureLoss());

@@ -20,7 +20,7 @@ final class GeneratedClasses extends SpecificData {
     static final List<Class<?>> ALL = List.of(
             dev.nfe.schema.v1.TcpSegment.class,
             dev.nfe.schema.v1.Session.class, dev.nfe.schema.v1.ClientHello.class, dev.nfe.schema.v1.ServerHello.class,
-            dev.nfe.schema.v1.Certificate.class, dev.nfe.schema.v1.Alert.class, dev.nfe.schema.v1.Rst.class,
+            dev.nfe.schema.v1.Certificate.class, dev.nfe.schema.v1.Alert.class, dev.nfe.schema.v1.Rst.class, dev.nfe.schema.v1.Abort.class,
             dev.nfe.schema.v1.Finding.class,
             dev.nfe.schema.v1.AgentStats.class,
             dev.nfe.schema.v1.AgentMarker.class, dev.nfe.schema.v1.MarkerKind.class);

@@ -3,6 +3,7 @@ package dev.nfe.pipeline.kafka.codec;
 import dev.nfe.dissect.report.AlertInfo;
 import dev.nfe.dissect.report.ClientHelloInfo;
 import dev.nfe.dissect.report.Role;
+import dev.nfe.dissect.report.AbortEvidence;
 import dev.nfe.dissect.report.RstEvidence;
 import dev.nfe.dissect.report.ServerHelloInfo;
 import dev.nfe.dissect.report.SessionRecord;
@@ -11,6 +12,7 @@ import dev.nfe.dissect.report.ClientHello;
 import dev.nfe.dissect.report.ServerHello;
 import dev.nfe.schema.v1.Alert;
 import dev.nfe.schema.v1.Certificate;
+import dev.nfe.schema.v1.Abort;
 import dev.nfe.schema.v1.Rst;
 import dev.nfe.schema.v1.Session;
 
@@ -55,6 +57,8 @@ public final class SessionAvro {
                 .setFinFrom(roles(s.finFrom()))
                 .setResetAfterClientHello(s.resetAfterClientHello())
                 .setRst(rst(s.rst()))
+                .setAbort(abort(s.abort()))
+                .setAbruptClose(abort(s.abruptClose()))
                 .setStarttls(s.starttls())
                 .setGaps(s.gaps())
                 .setCaptureLoss(s.captureLoss())
@@ -162,6 +166,22 @@ public final class SessionAvro {
                 .setServerTtl(r.serverTtl())
                 .setIpId(r.ipId())
                 .setInjectedSuspect(r.injectedSuspect())
+                .build();
+    }
+
+    private static Abort abort(AbortEvidence a) {
+        if (a == null) {
+            return null;
+        }
+        return Abort.newBuilder()
+                .setBy(a.by().wireName())
+                .setFrame(frame(a.frame()))
+                .setTsNanos(a.tsNanos())
+                .setAfterHandshakeUs(a.afterHandshakeMicros())
+                .setUnanswered(a.unanswered())
+                .setTtl(a.ttl())
+                .setServerTtl(a.serverTtl())
+                .setInjectedSuspect(a.injectedSuspect())
                 .build();
     }
 

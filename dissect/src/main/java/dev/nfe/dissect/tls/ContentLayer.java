@@ -25,6 +25,10 @@ final class ContentLayer implements RecordLayer.Sink {
         this.sslv2 = new Sslv2Records(context, report);
     }
 
+    HandshakeLayer handshakes() {
+        return handshakes;
+    }
+
     @Override
     public void record(int contentType, int version, long index, long firstFeed, byte[] b, int off, int len) {
         switch (contentType) {

@@ -39,10 +39,10 @@ final class RecordLayer {
          */
         void counted(int contentType, int length, byte[] head, boolean headComplete);
 
-        /** Whether the next SSLv2 record, of this body length, is kept whole (else counted). */
+        /** Whether the next SSLv2 record, whose message (the body without padding) has this length, is kept whole. */
         boolean keepsSslv2(int length);
 
-        /** A whole SSLv2 record that {@link #keepsSslv2} kept. */
+        /** The message of a whole SSLv2 record that {@link #keepsSslv2} kept (the body without its padding). */
         void sslv2Record(byte[] b, int off, int len, long firstFeed);
 
         /** An SSLv2 record counted over. */
@@ -89,6 +89,8 @@ final class RecordLayer {
     private int recordVersion;
     private int recordLength;
     private boolean recordSslv2;
+    /** SSLv2 3-byte header: the padding at the end of the body, which is no part of the message */
+    private int recordPadding;
     private long recordFirstFeed;
     private byte[] recordBuffer = new byte[0];
     private int recordHave;
@@ -272,6 +274,7 @@ final class RecordLayer {
         recordVersion = header.version;
         recordLength = header.bodyLength;
         recordSslv2 = header.sslv2;
+        recordPadding = header.padding;
         recordHave = 0;
         recordDamaged = false;
         if (mode != TlsStreamDecoder.Mode.TLS && mode != TlsStreamDecoder.Mode.SSLV2) {
@@ -302,7 +305,7 @@ final class RecordLayer {
     /** Whether the current record's body is parsed (kept whole) or only counted. */
     private boolean buffered() {
         if (recordSslv2) {
-            return recordLength <= maxBody && sink.keepsSslv2(recordLength);
+            return recordLength <= maxBody && sink.keepsSslv2(recordLength - recordPadding);
         }
         return recordType == 20 || recordType == 21 || recordType == 22;
     }
@@ -351,7 +354,7 @@ final class RecordLayer {
     private void completeRecord(byte[] b, int off, int len) {
         phase = Phase.HEADER;
         if (recordSslv2) {
-            sink.sslv2Record(b, off, len, recordFirstFeed);
+            sink.sslv2Record(b, off, len - recordPadding, recordFirstFeed);
         } else {
             sink.record(recordType, recordVersion, records, recordFirstFeed, b, off, len);
         }

@@ -41,8 +41,9 @@ public final class RecordProbe {
     public enum Expect {
         /**
          * The first bytes of a direction: an SSLv3/TLS record header (content type 20-24, version
-         * 0x0300-0x0304, body 1..max), or an SSLv2 record with a 2-byte header holding a
-         * CLIENT-HELLO (version 0x0002 or 0x03xx), a SERVER-HELLO or an ERROR, with lengths that add up.
+         * 0x0300-0x0304, body 1..max), or an SSLv2 record (2-byte header, or 3-byte header with
+         * padding) holding a CLIENT-HELLO (version 0x0002 or 0x03xx), a SERVER-HELLO or an ERROR,
+         * with lengths that add up.
          */
         STREAM_START,
         /** The next record of an SSLv3/TLS stream: any content type, version 0x0300-0x03ff, body 0..max. */
@@ -148,10 +149,20 @@ public final class RecordProbe {
         };
     }
 
+    /**
+     * The first record of a direction. A first byte with the high bit set is a 2-byte SSLv2 header;
+     * 20-24 is an SSLv3/TLS header; any other first byte below 0x20 may be a 3-byte SSLv2 header (the
+     * padding form, see {@link Sslv2Probe#paddedHelloStart}), which a CLIENT-HELLO, SERVER-HELLO or
+     * ERROR with lengths that add up must follow. So every printable first byte is decided at once,
+     * and a padded hello of 5 KB to 6.5 KB (first byte 20-24) is not recognised.
+     */
     private static int streamStart(byte[] b, int off, int len, int maxBody, Header h) {
         int b0 = b[off] & 0xff;
         if ((b0 & 0x80) != 0) {
             return Sslv2Probe.hello(b, off, len, false, h);
+        }
+        if ((b0 < 20 || b0 > 24) && Sslv2Probe.paddedHelloStart(b0)) {
+            return Sslv2Probe.hello(b, off, len, true, h);
         }
         return tlsHeader(b, off, len, true, maxBody, -1, h);
     }

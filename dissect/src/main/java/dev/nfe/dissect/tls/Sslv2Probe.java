@@ -25,11 +25,22 @@ final class Sslv2Probe {
     }
 
     /**
+     * Whether the first byte of a direction may start a 3-byte SSLv2 header holding a hello: high
+     * bit and IS-ESCAPE clear (a hello is no security escape), and a record shorter than 8 KB (the
+     * third bit is the top bit of the 14-bit length). Real SSLv2 hellos are a few hundred bytes; allowing 8 KB and more
+     * would make every printable first byte (0x20-0x3f: digits, '*', '+', '&lt;', ...) a possible
+     * header and keep plaintext undecided for four bytes instead of one.
+     */
+    static boolean paddedHelloStart(int b0) {
+        return (b0 & 0xe0) == 0;
+    }
+
+    /**
      * The first record of a direction: an SSLv2 record whose message is a CLIENT-HELLO, SERVER-HELLO
      * or ERROR with lengths that add up (draft-hickman-netscape-ssl-00; RFC 6101 appendix E.2 for the
-     * v3 hello). With a 3-byte header the record must be long enough for an ERROR, the padding
-     * shorter than the record, and the message is what precedes the padding. Every check is made as
-     * soon as its byte is there.
+     * v3 hello). With a 3-byte header ({@link #paddedHelloStart}) the record must be long enough for
+     * an ERROR, the padding shorter than the record, and the message is what precedes the padding.
+     * Every check is made as soon as its byte is there.
      *
      * <pre>
      * CLIENT-HELLO: char MSG-CLIENT-HELLO (1); char CLIENT-VERSION-MSB; char CLIENT-VERSION-LSB;
@@ -42,7 +53,7 @@ final class Sslv2Probe {
      * ERROR: char MSG-ERROR (0); char ERROR-CODE-MSB; char ERROR-CODE-LSB
      * </pre>
      *
-     * @param threeByte the header has 3 bytes (high bit clear); else 2 (high bit set)
+     * @param threeByte the header has 3 bytes ({@link #paddedHelloStart}); else 2 (high bit set)
      */
     static int hello(byte[] b, int off, int len, boolean threeByte, RecordProbe.Header h) {
         if (len < 2) {

@@ -26,7 +26,7 @@ final class Sslv2Records {
         this.report = report;
     }
 
-    /** Whether the next record, of this body length, may be a plaintext message and is kept whole. */
+    /** Whether the next record, whose message (the body without padding) has this length, may be in clear and is kept whole. */
     boolean keeps(int length) {
         return records == 0 || (records == 1 && sentClientHello) || length == 3;
     }

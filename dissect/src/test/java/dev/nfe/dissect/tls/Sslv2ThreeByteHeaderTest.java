@@ -108,6 +108,27 @@ class Sslv2ThreeByteHeaderTest {
     }
 
     /**
+     * The padding is no part of a message after the hello either: an ERROR (NO-CERTIFICATE-ERROR,
+     * code 2) in a 3-byte record with 5 padding bytes, after the real SERVER-HELLO of sslv2-session,
+     * is read as an ERROR, as the same ERROR with a 2-byte header is.
+     */
+    @Test
+    void aPaddedErrorAfterTheHelloIsAnError() {
+        byte[] s2c = Fixture.load("sslv2-session").stream('S');
+        int hello = 2 + (((s2c[0] & 0x7f) << 8) | (s2c[1] & 0xff));
+        byte[] padded = HexFormat.of().parseHex("0008050000020000000000");
+        byte[] plain = HexFormat.of().parseHex("8003000002");
+        for (byte[] error : List.of(padded, plain)) {
+            byte[] stream = java.util.Arrays.copyOf(s2c, hello + error.length);
+            System.arraycopy(error, 0, stream, hello, error.length);
+            RecordingEvents events = Feeding.cuts(stream, new int[0], new TlsContext(TlsLimits.DEFAULT));
+            assertEquals("handshakeMessage type=256 length=3", events.events.get(events.events.size() - 1).key(),
+                    HexFormat.of().formatHex(error));
+            SplitPointTest.assertEverySplit(HexFormat.of().formatHex(error), stream, new TlsContext(TlsLimits.DEFAULT));
+        }
+    }
+
+    /**
      * Plaintext is decided as before: a printable first byte at once (a padded hello's first byte is
      * below 0x20), binary protocols that start with small bytes within the header (PostgreSQL's
      * SSLRequest, a NetBIOS session header) or the message type and version; an escape (0x40 set) is

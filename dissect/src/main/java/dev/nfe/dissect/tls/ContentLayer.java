@@ -4,8 +4,8 @@ import dev.nfe.dissect.report.Alert;
 
 /**
  * What each record's content means, between the {@link RecordLayer} (which frames records) and the
- * {@link HandshakeLayer} (which reads handshake messages): alerts, ChangeCipherSpec, heartbeats and
- * application data are read here; handshake record bodies go up to the handshake layer when its
+ * {@link HandshakeLayer} (which reads handshake messages): alerts, ChangeCipherSpec and heartbeats
+ * are read here (application data needs no reading; the record layer reports it); handshake record bodies go up to the handshake layer when its
  * {@link Protection} state says they are in clear, and are encrypted records otherwise; SSLv2
  * records go to {@link Sslv2Records}.
  *
@@ -41,10 +41,10 @@ final class ContentLayer implements RecordLayer.Sink {
 
     @Override
     public void counted(int contentType, int length, byte[] head, boolean headComplete) {
-        switch (contentType) {
-            case 23 -> report.events.encryptedRecord(23, length, report.frame, report.ts);
-            case 24 -> heartbeatRecord(length, head, headComplete);
-            default -> report.anomaly("unknown_content_type");
+        if (contentType == 24) {
+            heartbeatRecord(length, head, headComplete);
+        } else {
+            report.anomaly("unknown_content_type");
         }
     }
 

@@ -11,7 +11,9 @@ package dev.nfe.dissect.tls;
  * SSLv2 records the sink {@link Sink#keepsSslv2 keeps}, are buffered whole (at most
  * {@link TlsLimits#maxRecordBytes}; a record that fits one feed is handed over in place, without a
  * copy). Application data, heartbeat and other bodies are counted over, so a long stream costs no
- * copy and no allocation per record; of a heartbeat only the first 3 bytes are kept.
+ * copy and no allocation per record; of a heartbeat only the first 3 bytes are kept. Application
+ * data needs no reading at all: the record layer reports it as an encrypted record itself, which
+ * saves a call per record on the hottest path (it is measurable with the C1-only JIT replay uses).
  *
  * <p>The first bytes of a direction decide what it is: a record makes it {@link
  * TlsStreamDecoder.Mode#TLS} or {@link TlsStreamDecoder.Mode#SSLV2}; bytes that are not a record
@@ -34,8 +36,9 @@ final class RecordLayer {
         void record(int contentType, int version, long index, long firstFeed, byte[] b, int off, int len);
 
         /**
-         * An SSLv3/TLS record counted over (23, 24 and unknown types). For a heartbeat (24),
-         * {@code head} holds its first 3 bytes when {@code headComplete}.
+         * An SSLv3/TLS record counted over, other than application data (which the record layer
+         * reports itself): a heartbeat (24), whose first 3 bytes {@code head} holds when
+         * {@code headComplete}, or a record of an unknown type.
          */
         void counted(int contentType, int length, byte[] head, boolean headComplete);
 
@@ -372,9 +375,12 @@ final class RecordLayer {
         }
         if (recordSslv2) {
             sink.sslv2Counted(recordLength);
-            return;
+        } else if (recordType == 23) {
+            // application data needs no reading (see the class comment)
+            report.events.encryptedRecord(23, recordLength, report.frame, report.ts);
+        } else {
+            sink.counted(recordType, recordLength, skipHead, skipHeadLength == HEAD);
         }
-        sink.counted(recordType, recordLength, skipHead, skipHeadLength == HEAD);
     }
 
     // ------------------------------------------------------------------------------ plaintext, resync

@@ -22,7 +22,75 @@ final class LayerStack implements RecordLayer.Sink {
     }
 
     final RecordingEvents events = new RecordingEvents();
-    final Reporter report = new Reporter(events);
+    final Reporter report = new Reporter(new TlsEvents() {
+        // everything goes to the recording listener; application data, which the record layer
+        // reports itself, is also a call of the record layer
+        @Override
+        public void clientHello(dev.nfe.dissect.report.ClientHello h, long frame, long ts) {
+            events.clientHello(h, frame, ts);
+        }
+
+        @Override
+        public void serverHello(dev.nfe.dissect.report.ServerHello h, long frame, long ts) {
+            events.serverHello(h, frame, ts);
+        }
+
+        @Override
+        public void certificates(List<dev.nfe.dissect.report.CertificateInfo> chain, long frame, long ts) {
+            events.certificates(chain, frame, ts);
+        }
+
+        @Override
+        public void handshakeMessage(int type, int length, long frame, long ts) {
+            events.handshakeMessage(type, length, frame, ts);
+        }
+
+        @Override
+        public void changeCipherSpec(long frame, long ts) {
+            events.changeCipherSpec(frame, ts);
+        }
+
+        @Override
+        public void alert(dev.nfe.dissect.report.Alert alert, long frame, long ts) {
+            events.alert(alert, frame, ts);
+        }
+
+        @Override
+        public void heartbeat(int type, int payloadLength, int recordLength, long frame, long ts) {
+            events.heartbeat(type, payloadLength, recordLength, frame, ts);
+        }
+
+        @Override
+        public void encryptedRecord(int contentType, int length, long frame, long ts) {
+            if (contentType == 23 && !inCall) {
+                add("applicationData length=" + length, -1);
+                after();
+            }
+            events.encryptedRecord(contentType, length, frame, ts);
+        }
+
+        @Override
+        public void plaintext(byte[] firstBytes, long frame, long ts) {
+            events.plaintext(firstBytes, frame, ts);
+        }
+
+        @Override
+        public void startTls(String protocol, long frame, long ts) {
+            events.startTls(protocol, frame, ts);
+        }
+
+        @Override
+        public void violation(String reason, long frame, long ts) {
+            events.violation(reason, frame, ts);
+        }
+
+        @Override
+        public void anomaly(String name, long frame, long ts) {
+            events.anomaly(name, frame, ts);
+        }
+    });
+    /** a call of the record layer is being handled (its events are not calls themselves) */
+    private boolean inCall;
     final ContentLayer content;
     final RecordLayer records;
     final List<Call> calls = new ArrayList<>();
@@ -114,7 +182,9 @@ final class LayerStack implements RecordLayer.Sink {
     public void record(int contentType, int version, long index, long firstFeed, byte[] b, int off, int len) {
         add("record type=" + contentType + " version=" + Integer.toHexString(version) + " index=" + index
                 + " length=" + len + " body=" + body(b, off, len), firstFeed);
+        inCall = true;
         content.record(contentType, version, index, firstFeed, b, off, len);
+        inCall = false;
         after();
     }
 
@@ -122,13 +192,17 @@ final class LayerStack implements RecordLayer.Sink {
     public void counted(int contentType, int length, byte[] head, boolean headComplete) {
         String h = contentType == 24 ? (headComplete ? " head=" + HexFormat.of().formatHex(head) : " head lost") : "";
         add("counted type=" + contentType + " length=" + length + h, -1);
+        inCall = true;
         content.counted(contentType, length, head, headComplete);
+        inCall = false;
         after();
     }
 
     @Override
     public boolean keepsSslv2(int length) {
+        inCall = true;
         boolean keeps = content.keepsSslv2(length);
+        inCall = false;
         add("keepsSslv2 length=" + length + " " + keeps, -1);
         after();
         return keeps;
@@ -137,21 +211,27 @@ final class LayerStack implements RecordLayer.Sink {
     @Override
     public void sslv2Record(byte[] b, int off, int len, long firstFeed) {
         add("sslv2Record length=" + len + " body=" + body(b, off, len), firstFeed);
+        inCall = true;
         content.sslv2Record(b, off, len, firstFeed);
+        inCall = false;
         after();
     }
 
     @Override
     public void sslv2Counted(int length) {
         add("sslv2Counted length=" + length, -1);
+        inCall = true;
         content.sslv2Counted(length);
+        inCall = false;
         after();
     }
 
     @Override
     public void handshakeLost() {
         add("handshakeLost", -1);
+        inCall = true;
         content.handshakeLost();
+        inCall = false;
         after();
     }
 }

@@ -54,8 +54,8 @@ final class ContentLayer implements RecordLayer.Sink {
     }
 
     @Override
-    public void sslv2Record(byte[] b, int off, int len, long firstFeed) {
-        sslv2.record(b, off, len, firstFeed);
+    public void sslv2Record(byte[] b, int off, int len, int padding, long firstFeed) {
+        sslv2.record(b, off, len, padding, firstFeed);
     }
 
     @Override

@@ -45,8 +45,11 @@ final class RecordLayer {
         /** Whether the next SSLv2 record, whose message (the body without padding) has this length, is kept whole. */
         boolean keepsSslv2(int length);
 
-        /** The message of a whole SSLv2 record that {@link #keepsSslv2} kept (the body without its padding). */
-        void sslv2Record(byte[] b, int off, int len, long firstFeed);
+        /**
+         * A whole SSLv2 record that {@link #keepsSslv2} kept: its body {@code b[off, off+len)}, of which
+         * the last {@code padding} bytes (3-byte header) are padding and no part of the message.
+         */
+        void sslv2Record(byte[] b, int off, int len, int padding, long firstFeed);
 
         /** An SSLv2 record counted over. */
         void sslv2Counted(int length);
@@ -357,7 +360,7 @@ final class RecordLayer {
     private void completeRecord(byte[] b, int off, int len) {
         phase = Phase.HEADER;
         if (recordSslv2) {
-            sink.sslv2Record(b, off, len - recordPadding, recordFirstFeed);
+            sink.sslv2Record(b, off, len, recordPadding, recordFirstFeed);
         } else {
             sink.record(recordType, recordVersion, records, recordFirstFeed, b, off, len);
         }

@@ -31,9 +31,12 @@ final class Sslv2Records {
         return records == 0 || (records == 1 && sentClientHello) || length == 3;
     }
 
-    /** A record {@link #keeps kept} whole; {@code firstFeed} is the feed that brought its first byte. */
-    void record(byte[] b, int off, int len, long firstFeed) {
-        message(b, off, len, firstFeed);
+    /**
+     * A record {@link #keeps kept} whole: body {@code b[off, off+len)} ending in {@code padding} bytes
+     * of padding; {@code firstFeed} is the feed that brought its first byte.
+     */
+    void record(byte[] b, int off, int len, int padding, long firstFeed) {
+        message(b, off, len - padding, len, firstFeed);
         records++;
     }
 
@@ -43,7 +46,8 @@ final class Sslv2Records {
         records++;
     }
 
-    private void message(byte[] b, int off, int len, long firstFeed) {
+    /** The message {@code b[off, off+len)} of a record whose body (with padding) is {@code recordLength} long. */
+    private void message(byte[] b, int off, int len, int recordLength, long firstFeed) {
         long frame = report.frame;
         long ts = report.ts;
         if (records == 0) {
@@ -72,7 +76,8 @@ final class Sslv2Records {
         } else if (Sslv2Parser.isError(b, off, len)) {
             report.events.handshakeMessage(0x100 + Sslv2Parser.ERROR, len, frame, ts);
         } else {
-            report.events.encryptedRecord(TlsStreamDecoder.SSLV2_RECORD, len, frame, ts);
+            // encrypted after all: its length on the wire, as for a record counted over
+            report.events.encryptedRecord(TlsStreamDecoder.SSLV2_RECORD, recordLength, frame, ts);
         }
     }
 }

@@ -209,10 +209,10 @@ final class LayerStack implements RecordLayer.Sink {
     }
 
     @Override
-    public void sslv2Record(byte[] b, int off, int len, long firstFeed) {
-        add("sslv2Record length=" + len + " body=" + body(b, off, len), firstFeed);
+    public void sslv2Record(byte[] b, int off, int len, int padding, long firstFeed) {
+        add("sslv2Record length=" + len + " padding=" + padding + " body=" + body(b, off, len), firstFeed);
         inCall = true;
-        content.sslv2Record(b, off, len, firstFeed);
+        content.sslv2Record(b, off, len, padding, firstFeed);
         inCall = false;
         after();
     }

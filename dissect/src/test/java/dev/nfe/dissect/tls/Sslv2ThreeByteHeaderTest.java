@@ -129,6 +129,29 @@ class Sslv2ThreeByteHeaderTest {
     }
 
     /**
+     * An encrypted SSLv2 record with a 3-byte header is reported with its length on the wire
+     * (padding included) both where it is kept whole to be looked at (right after the real
+     * CLIENT-HELLO of sslv2-session, where a CLIENT-MASTER-KEY may be) and where it is counted over.
+     */
+    @Test
+    void anEncryptedPaddedRecordHasItsWireLengthWhetherKeptOrCounted() {
+        byte[] c2s = Fixture.load("sslv2-session").stream('C');
+        int hello = 2 + (((c2s[0] & 0x7f) << 8) | (c2s[1] & 0xff));
+        byte[] record = new byte[3 + 40];
+        record[1] = 40;
+        record[2] = 7;
+        java.util.Arrays.fill(record, 3, record.length, (byte) 0x5a);
+        byte[] stream = new byte[hello + 2 * record.length];
+        System.arraycopy(c2s, 0, stream, 0, hello);
+        System.arraycopy(record, 0, stream, hello, record.length);
+        System.arraycopy(record, 0, stream, hello + record.length, record.length);
+        RecordingEvents events = Feeding.cuts(stream, new int[0], new TlsContext(TlsLimits.DEFAULT));
+        List<String> keys = events.keys();
+        assertEquals(List.of("encryptedRecord type=-1 length=40", "encryptedRecord type=-1 length=40"),
+                keys.subList(keys.size() - 2, keys.size()));
+    }
+
+    /**
      * Plaintext is decided as before: a printable first byte at once (a padded hello's first byte is
      * below 0x20), binary protocols that start with small bytes within the header (PostgreSQL's
      * SSLRequest, a NetBIOS session header) or the message type and version; an escape (0x40 set) is

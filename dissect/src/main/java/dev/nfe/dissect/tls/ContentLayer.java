@@ -64,6 +64,11 @@ final class ContentLayer implements RecordLayer.Sink {
     }
 
     @Override
+    public void sslv2Lost(int messageType) {
+        sslv2.lost(messageType);
+    }
+
+    @Override
     public void handshakeLost() {
         handshakes.lost();
     }

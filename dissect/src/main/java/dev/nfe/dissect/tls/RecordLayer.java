@@ -54,6 +54,12 @@ final class RecordLayer {
         /** An SSLv2 record counted over. */
         void sslv2Counted(int length);
 
+        /**
+         * A gap damaged an SSLv2 record being kept whole: it still counts as a record, unread;
+         * {@code messageType} is its first body byte, or -1 when that was lost too.
+         */
+        void sslv2Lost(int messageType);
+
         /** Handshake bytes were lost (a gap inside a handshake record, or the framing lost). */
         void handshakeLost();
     }
@@ -164,7 +170,9 @@ final class RecordLayer {
                     recordDamaged = true;
                     skipRemaining = recordLength - recordHave - (int) bytes;
                     phase = Phase.SKIP_BODY;
-                    if (recordType == 22 && !recordSslv2) {
+                    if (recordSslv2) {
+                        sink.sslv2Lost(recordHave > 0 ? recordBuffer[0] & 0xff : -1);
+                    } else if (recordType == 22) {
                         sink.handshakeLost();
                     }
                     if (skipRemaining == 0) {

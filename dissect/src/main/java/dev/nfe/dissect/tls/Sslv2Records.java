@@ -40,6 +40,18 @@ final class Sslv2Records {
         records++;
     }
 
+    /**
+     * A record being kept was damaged by a gap: it counts, unread, so the next record is not taken
+     * for the first; a damaged CLIENT-HELLO is still a CLIENT-HELLO sent, so a CLIENT-MASTER-KEY may
+     * follow.
+     */
+    void lost(int messageType) {
+        if (records == 0 && messageType == Sslv2Parser.CLIENT_HELLO) {
+            sentClientHello = true;
+        }
+        records++;
+    }
+
     /** A record counted over: encrypted. */
     void counted(int length) {
         report.events.encryptedRecord(TlsStreamDecoder.SSLV2_RECORD, length, report.frame, report.ts);

@@ -227,6 +227,15 @@ final class LayerStack implements RecordLayer.Sink {
     }
 
     @Override
+    public void sslv2Lost(int messageType) {
+        add("sslv2Lost type=" + messageType, -1);
+        inCall = true;
+        content.sslv2Lost(messageType);
+        inCall = false;
+        after();
+    }
+
+    @Override
     public void handshakeLost() {
         add("handshakeLost", -1);
         inCall = true;

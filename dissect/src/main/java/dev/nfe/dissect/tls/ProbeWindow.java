@@ -51,4 +51,16 @@ final class ProbeWindow {
         System.arraycopy(b, pos, first, n, first.length - n);
         return first;
     }
+
+    /** Evidence bytes as lowercase hex pairs separated by spaces ("16 03 01 02 00"). */
+    static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length * 3);
+        for (int i = 0; i < b.length; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(Character.forDigit((b[i] >> 4) & 0xf, 16)).append(Character.forDigit(b[i] & 0xf, 16));
+        }
+        return sb.toString();
+    }
 }

@@ -261,7 +261,7 @@ final class RecordLayer {
         if (mode != TlsStreamDecoder.Mode.UNKNOWN || tlsShaped) {
             byte[] first = window.prefix(5, b, pos, end);
             window.clear();
-            report.violation("bad_record_header: " + header.reason + " (" + hex(first) + ")");
+            report.violation("bad_record_header: " + header.reason + " (" + ProbeWindow.hex(first) + ")");
             phase = Phase.DONE;
             return end;
         }
@@ -436,16 +436,5 @@ final class RecordLayer {
             phase = Phase.DONE;
         }
         return end;
-    }
-
-    private static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder(b.length * 3);
-        for (int i = 0; i < b.length; i++) {
-            if (i > 0) {
-                sb.append(' ');
-            }
-            sb.append(Character.forDigit((b[i] >> 4) & 0xf, 16)).append(Character.forDigit(b[i] & 0xf, 16));
-        }
-        return sb.toString();
     }
 }

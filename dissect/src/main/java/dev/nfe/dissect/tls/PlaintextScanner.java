@@ -170,43 +170,38 @@ final class PlaintextScanner {
 
     /** Total length of the current framed message from its head bytes; -1 = need more, -2 = not framed. */
     private long frameLength() {
-        switch (framing) {
-            case FIXED8 -> {
-                return 8;
-            }
-            case MYSQL -> {
-                if (frameHeadLength < 4) {
-                    return -1;
-                }
-                return 4L + ((frameHead[0] & 0xff) | (frameHead[1] & 0xff) << 8 | (frameHead[2] & 0xff) << 16);
-            }
-            case LDAP -> {
-                if (frameHead[0] != 0x30) {
-                    return -2;
-                }
-                if (frameHeadLength < 2) {
-                    return -1;
-                }
-                int first = frameHead[1] & 0xff;
-                if (first < 0x80) {
-                    return 2L + first;
-                }
-                int n = first & 0x7f;
-                if (n == 0 || n > 4) {
-                    return -2;
-                }
-                if (frameHeadLength < 2 + n) {
-                    return -1;
-                }
-                long v = 0;
-                for (int i = 0; i < n; i++) {
-                    v = (v << 8) | (frameHead[2 + i] & 0xff);
-                }
-                return 2L + n + v;
-            }
-            default -> {
-                return -2;
-            }
+        return switch (framing) {
+            case FIXED8 -> 8;
+            case MYSQL -> frameHeadLength < 4 ? -1
+                    : 4L + ((frameHead[0] & 0xff) | (frameHead[1] & 0xff) << 8 | (frameHead[2] & 0xff) << 16);
+            case LDAP -> ldapLength();
+            case NONE -> -2;
+        };
+    }
+
+    /** One BER SEQUENCE (tag 0x30, definite length): its total length, -1 = need more, -2 = not LDAP. */
+    private long ldapLength() {
+        if (frameHead[0] != 0x30) {
+            return -2;
         }
+        if (frameHeadLength < 2) {
+            return -1;
+        }
+        int first = frameHead[1] & 0xff;
+        if (first < 0x80) {
+            return 2L + first;
+        }
+        int n = first & 0x7f;
+        if (n == 0 || n > 4) {
+            return -2;
+        }
+        if (frameHeadLength < 2 + n) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            v = (v << 8) | (frameHead[2 + i] & 0xff);
+        }
+        return 2L + n + v;
     }
 }

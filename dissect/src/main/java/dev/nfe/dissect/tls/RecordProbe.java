@@ -37,15 +37,13 @@ public final class RecordProbe {
     /** The most bytes any {@link Expect} needs to decide (3-byte SSLv2 header + SERVER-HELLO fixed part). */
     public static final int MAX_PROBE_BYTES = 16;
 
-    /** Largest SSLv2 record body (2-byte header). */
-    static final int SSLV2_MAX_BODY = 0x7fff;
-
     /** What the caller expects at this position. */
     public enum Expect {
         /**
          * The first bytes of a direction: an SSLv3/TLS record header (content type 20-24, version
-         * 0x0300-0x0304, body 1..max), or an SSLv2 record with a 2-byte header holding a
-         * CLIENT-HELLO (version 0x0002 or 0x03xx), a SERVER-HELLO or an ERROR, with lengths that add up.
+         * 0x0300-0x0304, body 1..max), or an SSLv2 record (2-byte header, or 3-byte header with
+         * padding) holding a CLIENT-HELLO (version 0x0002 or 0x03xx), a SERVER-HELLO or an ERROR,
+         * with lengths that add up.
          */
         STREAM_START,
         /** The next record of an SSLv3/TLS stream: any content type, version 0x0300-0x03ff, body 0..max. */
@@ -96,7 +94,10 @@ public final class RecordProbe {
         int contentType;
         int version;
         int headerLength;
+        /** bytes after the header (SSLv2: including the padding) */
         int bodyLength;
+        /** SSLv2 3-byte header: padding bytes at the end of the body; else 0 */
+        int padding;
         boolean sslv2;
         /** check that failed (a constant string: no building) */
         String reason;
@@ -142,16 +143,26 @@ public final class RecordProbe {
         return switch (expect) {
             case STREAM_START -> streamStart(b, off, len, maxBody, h);
             case TLS_NEXT -> tlsHeader(b, off, len, false, maxBody, -1, h);
-            case SSLV2_NEXT -> sslv2Next(b, off, len, maxBody, h);
+            case SSLV2_NEXT -> Sslv2Probe.next(b, off, len, maxBody, h);
             case RESYNC -> tlsHeader(b, off, len, true, maxBody, knownVersion, h);
             case UPGRADE -> upgrade(b, off, len, maxBody, h);
         };
     }
 
+    /**
+     * The first record of a direction. A first byte with the high bit set is a 2-byte SSLv2 header;
+     * 20-24 is an SSLv3/TLS header; any other first byte below 0x20 may be a 3-byte SSLv2 header (the
+     * padding form, see {@link Sslv2Probe#paddedHelloStart}), which a CLIENT-HELLO, SERVER-HELLO or
+     * ERROR with lengths that add up must follow. So every printable first byte is decided at once,
+     * and a padded hello of 5 KB to 6.5 KB (first byte 20-24) is not recognised.
+     */
     private static int streamStart(byte[] b, int off, int len, int maxBody, Header h) {
         int b0 = b[off] & 0xff;
         if ((b0 & 0x80) != 0) {
-            return sslv2Hello(b, off, len, h);
+            return Sslv2Probe.hello(b, off, len, false, h);
+        }
+        if ((b0 < 20 || b0 > 24) && Sslv2Probe.paddedHelloStart(b0)) {
+            return Sslv2Probe.hello(b, off, len, true, h);
         }
         return tlsHeader(b, off, len, true, maxBody, -1, h);
     }
@@ -173,8 +184,7 @@ public final class RecordProbe {
      * direction, resynchronisation); otherwise any type and minor version and an empty record are
      * accepted (a record in the middle of a stream; the decoder reports odd types as anomalies).
      */
-    private static int tlsHeader(byte[] b, int off, int len, boolean strict, int maxBody, int knownVersion,
-                                 Header h) {
+    static int tlsHeader(byte[] b, int off, int len, boolean strict, int maxBody, int knownVersion, Header h) {
         int ct = b[off] & 0xff;
         if (strict && (ct < 20 || ct > 24)) {
             return notTls(h, "content type not 20-24");
@@ -209,162 +219,8 @@ public final class RecordProbe {
         h.version = 0x0300 | minor;
         h.headerLength = 5;
         h.bodyLength = length;
+        h.padding = 0;
         h.sslv2 = false;
-        return OK;
-    }
-
-    /**
-     * An SSLv2 record with a 2-byte header that holds a CLIENT-HELLO, SERVER-HELLO or ERROR whose
-     * lengths add up (draft-hickman-netscape-ssl-00; RFC 6101 appendix E.2 for the v3 hello).
-     *
-     * <pre>
-     * CLIENT-HELLO: char MSG-CLIENT-HELLO (1); char CLIENT-VERSION-MSB; char CLIENT-VERSION-LSB;
-     *   char CIPHER-SPECS-LENGTH-MSB/LSB; char SESSION-ID-LENGTH-MSB/LSB; char CHALLENGE-LENGTH-MSB/LSB;
-     *   char CIPHER-SPECS-DATA[(MSB&lt;&lt;8)|LSB]; char SESSION-ID-DATA[..]; char CHALLENGE-DATA[..]
-     * SERVER-HELLO: char MSG-SERVER-HELLO (4); char SESSION-ID-HIT; char CERTIFICATE-TYPE;
-     *   char SERVER-VERSION-MSB/LSB; char CERTIFICATE-LENGTH-MSB/LSB; char CIPHER-SPECS-LENGTH-MSB/LSB;
-     *   char CONNECTION-ID-LENGTH-MSB/LSB; char CERTIFICATE-DATA[..]; char CIPHER-SPECS-DATA[..];
-     *   char CONNECTION-ID-DATA[..]
-     * ERROR: char MSG-ERROR (0); char ERROR-CODE-MSB; char ERROR-CODE-LSB
-     * </pre>
-     *
-     * Only the 2-byte header is accepted here: hellos are never padded, and the 3-byte form would
-     * leave every ASCII first byte undecided for four bytes.
-     */
-    private static int sslv2Hello(byte[] b, int off, int len, Header h) {
-        if (len < 2) {
-            return NEED_MORE;
-        }
-        int body = ((b[off] & 0x7f) << 8) | (b[off + 1] & 0xff);
-        if (len < 3) {
-            return NEED_MORE;
-        }
-        int type = b[off + 2] & 0xff;
-        int p = off + 3;
-        int have = len - 3;
-        switch (type) {
-            case 1 -> {
-                // version
-                if (have >= 1 && (b[p] & 0xff) != 0 && (b[p] & 0xff) != 3) {
-                    return notTls(h, "SSLv2 CLIENT-HELLO version");
-                }
-                if (have >= 2) {
-                    int v = ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
-                    if (v != 0x0002 && (v < 0x0300 || v > 0x0304)) {
-                        return notTls(h, "SSLv2 CLIENT-HELLO version");
-                    }
-                }
-                if (have < 8) {
-                    return NEED_MORE;
-                }
-                int specs = u16(b, p + 2);
-                int sid = u16(b, p + 4);
-                int challenge = u16(b, p + 6);
-                if (specs == 0 || specs % 3 != 0) {
-                    return notTls(h, "SSLv2 CLIENT-HELLO cipher-specs length");
-                }
-                if (sid > 32) {
-                    return notTls(h, "SSLv2 CLIENT-HELLO session-id length");
-                }
-                if (challenge < 16 || challenge > 32) {
-                    return notTls(h, "SSLv2 CLIENT-HELLO challenge length");
-                }
-                if (body != 9 + specs + sid + challenge) {
-                    return notTls(h, "SSLv2 CLIENT-HELLO lengths do not add up");
-                }
-            }
-            case 4 -> {
-                if (have >= 1 && (b[p] & 0xff) > 1) {
-                    return notTls(h, "SSLv2 SERVER-HELLO session-id-hit");
-                }
-                if (have >= 2 && (b[p + 1] & 0xff) > 1) {
-                    return notTls(h, "SSLv2 SERVER-HELLO certificate type");
-                }
-                if (have >= 3 && (b[p + 2] & 0xff) != 0) {
-                    return notTls(h, "SSLv2 SERVER-HELLO version");
-                }
-                if (have >= 4 && (b[p + 3] & 0xff) != 2) {
-                    return notTls(h, "SSLv2 SERVER-HELLO version");
-                }
-                if (have < 10) {
-                    return NEED_MORE;
-                }
-                int cert = u16(b, p + 4);
-                int specs = u16(b, p + 6);
-                int cid = u16(b, p + 8);
-                if (specs % 3 != 0) {
-                    return notTls(h, "SSLv2 SERVER-HELLO cipher-specs length");
-                }
-                if (cid < 16 || cid > 32) {
-                    return notTls(h, "SSLv2 SERVER-HELLO connection-id length");
-                }
-                if (body != 11 + cert + specs + cid) {
-                    return notTls(h, "SSLv2 SERVER-HELLO lengths do not add up");
-                }
-            }
-            case 0 -> {
-                if (body != 3) {
-                    return notTls(h, "SSLv2 ERROR length");
-                }
-                if (have >= 1 && (b[p] & 0xff) != 0) {
-                    return notTls(h, "SSLv2 ERROR code");
-                }
-                if (have < 2) {
-                    return NEED_MORE;
-                }
-                int code = b[p + 1] & 0xff;
-                if (code != 1 && code != 2 && code != 4 && code != 6) {
-                    return notTls(h, "SSLv2 ERROR code");
-                }
-            }
-            default -> {
-                return notTls(h, "SSLv2 message type not CLIENT-HELLO, SERVER-HELLO or ERROR");
-            }
-        }
-        h.contentType = -1;
-        h.version = 0x0002;
-        h.headerLength = 2;
-        h.bodyLength = body;
-        h.sslv2 = true;
-        return OK;
-    }
-
-    /**
-     * After SSLv2 records: a TLS record (content type 20-24, major 3) or any SSLv2 header.
-     * <pre>
-     * draft-hickman-netscape-ssl-00, "SSL Record Header":
-     *   two-byte header (no padding):  RECORD-LENGTH = ((byte[0] &amp; 0x7f) &lt;&lt; 8) | byte[1]
-     *   three-byte header (padding):   RECORD-LENGTH = ((byte[0] &amp; 0x3f) &lt;&lt; 8) | byte[1];
-     *                                  IS-ESCAPE = byte[0] &amp; 0x40; PADDING = byte[2]
-     * </pre>
-     */
-    private static int sslv2Next(byte[] b, int off, int len, int maxBody, Header h) {
-        int b0 = b[off] & 0xff;
-        if (b0 >= 20 && b0 <= 24) {
-            if (len < 2) {
-                return NEED_MORE;
-            }
-            if ((b[off + 1] & 0xff) == 3) {
-                return tlsHeader(b, off, len, false, maxBody, -1, h);
-            }
-        }
-        boolean two = (b0 & 0x80) != 0;
-        int headerLength = two ? 2 : 3;
-        if (len < headerLength) {
-            return NEED_MORE;
-        }
-        int body = two ? ((b0 & 0x7f) << 8) | (b[off + 1] & 0xff) : ((b0 & 0x3f) << 8) | (b[off + 1] & 0xff);
-        if (body == 0) {
-            return notTls(h, "empty SSLv2 record");
-        }
-        if (!two && (b[off + 2] & 0xff) >= body) {
-            return notTls(h, "SSLv2 padding not shorter than the record");
-        }
-        h.contentType = -1;
-        h.version = 0x0002;
-        h.headerLength = headerLength;
-        h.bodyLength = body;
-        h.sslv2 = true;
         return OK;
     }
 
@@ -383,7 +239,7 @@ public final class RecordProbe {
             if (len >= 3 && (b[off + 2] & 0xff) != 1) {
                 return notTls(h, "SSLv2 message is not a CLIENT-HELLO");
             }
-            return sslv2Hello(b, off, len, h);
+            return Sslv2Probe.hello(b, off, len, false, h);
         }
         if (b0 != 22 && b0 != 21) {
             return notTls(h, "not a handshake or alert record");
@@ -441,7 +297,7 @@ public final class RecordProbe {
         return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
     }
 
-    private static int notTls(Header h, String reason) {
+    static int notTls(Header h, String reason) {
         h.reason = reason;
         return NOT_TLS;
     }

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Decodes the plaintext SSLv2 handshake messages (draft-hickman-netscape-ssl-00, "SSL Handshake
  * Protocol"; RFC 6101 appendix E.2 for the SSLv2-format hello that offers SSLv3/TLS). The body
- * given to each method is the record body after the 2- or 3-byte SSLv2 record header, starting
- * with the message type.
+ * given to each method is the message of one record: what follows the 2- or 3-byte SSLv2 record
+ * header, starting with the message type, without the padding a 3-byte header announces.
  */
 final class Sslv2Parser {
     static final int ERROR = 0;

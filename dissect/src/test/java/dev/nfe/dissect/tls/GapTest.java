@@ -152,4 +152,37 @@ class GapTest {
         assertEquals(List.of("plaintext", "anomaly gap", "startTls smtp"), ev.keys().subList(0, 3));
         assertTrue(ev.first("clientHello") != null);
     }
+
+    /**
+     * A hole inside the first SSLv2 record (sslv2-session): the record still counts, so the next one
+     * is not read as a first message. The server's encrypted records after a damaged SERVER-HELLO are
+     * encrypted records; after a damaged CLIENT-HELLO the real CLIENT-MASTER-KEY is still recognised.
+     */
+    @Test
+    void aHoleInsideTheFirstSslv2RecordKeepsItsPlace() {
+        Fixture f = Fixture.load("sslv2-session");
+        for (char dir : new char[] {'S', 'C'}) {
+            List<Fixture.Segment> segs = f.direction(dir);
+            RecordingEvents whole = Feeding.segments(segs, new TlsContext(TlsLimits.DEFAULT));
+            RecordingEvents ev = new RecordingEvents();
+            TlsStreamDecoder d = new TlsStreamDecoder(new TlsContext(TlsLimits.DEFAULT), ev);
+            Fixture.Segment first = segs.get(0);
+            d.feed(first.bytes(), 0, 20, first.frame(), 0);
+            d.gap(10, first.frame(), 0);
+            d.feed(first.bytes(), 30, first.bytes().length - 30, first.frame(), 0);
+            for (Fixture.Segment s : segs.subList(1, segs.size())) {
+                d.feed(s.bytes(), 0, s.bytes().length, s.frame(), 0);
+            }
+            // everything after the hello is as without the hole: the hello's own events are gone
+            List<String> expected = new ArrayList<>(List.of("anomaly gap"));
+            for (RecordingEvents.Event e : whole.events) {
+                if (e.frame() != first.frame()) {
+                    expected.add(e.key());
+                }
+            }
+            assertEquals(expected, ev.keys(), "direction " + dir);
+            assertTrue(expected.contains(dir == 'C' ? "handshakeMessage type=258 length=274" : "encryptedRecord type=-1 length=40"),
+                    expected.toString());
+        }
+    }
 }

@@ -40,7 +40,9 @@ class RecordProbeTest {
 
     @Test
     void strictChecksAtTheStartOfADirection() {
-        notTls("19030300", Expect.STREAM_START, "content type not 20-24");
+        notTls("40030300", Expect.STREAM_START, "content type not 20-24");
+        // below 0x20 the first byte may start a padded SSLv2 hello: here a 6 KB ERROR, which is no ERROR
+        notTls("19030300", Expect.STREAM_START, "SSLv2 ERROR length");
         notTls("1602", Expect.STREAM_START, "record version major not 3");
         notTls("160305", Expect.STREAM_START, "record version minor above 4");
         notTls("1603034801", Expect.STREAM_START, "record_overflow");
@@ -61,7 +63,9 @@ class RecordProbeTest {
             byte[] b = text.getBytes(StandardCharsets.US_ASCII);
             assertInstanceOf(RecordProbe.NotTls.class, RecordProbe.probe(b, 0, 1, Expect.STREAM_START, MAX), text);
         }
-        notTls("00", Expect.STREAM_START, "content type not 20-24");
+        // a control byte below 0x20 may start a padded SSLv2 hello (3-byte header): one byte more decides
+        assertEquals(new RecordProbe.NeedMore(), probe("00", Expect.STREAM_START));
+        notTls("0000", Expect.STREAM_START, "SSLv2 record shorter than any hello");
     }
 
     @Test
@@ -74,8 +78,15 @@ class RecordProbeTest {
         notTls("8074010301004a00000020", Expect.STREAM_START, "SSLv2 CLIENT-HELLO cipher-specs length");
         notTls("8063010301004b0000000f", Expect.STREAM_START, "SSLv2 CLIENT-HELLO challenge length");
         notTls("8074050301", Expect.STREAM_START, "SSLv2 message type not CLIENT-HELLO, SERVER-HELLO or ERROR");
-        // 3-byte headers are not accepted for the first record (hellos are never padded)
-        notTls("00740001", Expect.STREAM_START, "content type not 20-24");
+        // the same hello with a 3-byte header (the padding form): without padding, with 7 padding bytes
+        assertEquals(new RecordProbe.Record(-1, 0x0002, 3, 116, true), probe("007400010301004b00000020", Expect.STREAM_START));
+        assertEquals(new RecordProbe.Record(-1, 0x0002, 3, 123, true), probe("007b07010301004b00000020", Expect.STREAM_START));
+        assertEquals(new RecordProbe.NeedMore(), probe("007b07010301004b000000", Expect.STREAM_START));
+        notTls("007b06010301004b00000020", Expect.STREAM_START, "SSLv2 CLIENT-HELLO lengths do not add up");
+        notTls("000505", Expect.STREAM_START, "SSLv2 padding not shorter than the record");
+        // IS-ESCAPE set, or 8 KB and more: not a hello
+        notTls("407400010301004b00000020", Expect.STREAM_START, "content type not 20-24");
+        notTls("207400010301004b00000020", Expect.STREAM_START, "content type not 20-24");
     }
 
     @Test

@@ -57,20 +57,34 @@ class SplitPointTest {
             return segments.get(i).frame();
         }, false);
 
-        assertSame(fixtureAndDir + " whole", stream, keys, completedAt,
+        assertEverySplit(fixtureAndDir, stream, context);
+        assertEquals(byByte.finalMode, real.finalMode);
+        assertEquals(byByte.finalWantsBytes, real.finalWantsBytes);
+    }
+
+    /**
+     * {@code stream} fed whole, in 7- and 50-byte fragments and split in two at every position gives
+     * the events of feeding it one byte at a time, each in the frame of the chunk that holds the byte
+     * that completed it.
+     */
+    static void assertEverySplit(String what, byte[] stream, TlsContext context) {
+        RecordingEvents byByte = Feeding.fragments(stream, 1, context);
+        List<String> keys = byByte.keys();
+        long[] completedAt = byByte.events.stream().mapToLong(RecordingEvents.Event::frame).toArray();
+        assertSame(what + " whole", stream, keys, completedAt,
                 Feeding.cuts(stream, new int[0], context), at -> stream.length - 1, true);
         for (int size : new int[] {7, 50}) {
-            assertSame(fixtureAndDir + " fragments of " + size, stream, keys, completedAt,
+            assertSame(what + " fragments of " + size, stream, keys, completedAt,
                     Feeding.fragments(stream, size, context), at -> Math.min(stream.length - 1, (at / size + 1) * size - 1),
                     true);
         }
         for (int p = 1; p < stream.length; p++) {
             int cut = p;
-            assertSame(fixtureAndDir + " split at " + p, stream, keys, completedAt,
-                    Feeding.cuts(stream, new int[] {p}, context), at -> at < cut ? cut - 1 : stream.length - 1, true);
+            RecordingEvents split = Feeding.cuts(stream, new int[] {p}, context);
+            assertSame(what + " split at " + p, stream, keys, completedAt, split,
+                    at -> at < cut ? cut - 1 : stream.length - 1, true);
+            assertEquals(byByte.finalMode, split.finalMode, what + " split at " + p);
         }
-        assertEquals(byByte.finalMode, real.finalMode);
-        assertEquals(byByte.finalWantsBytes, real.finalWantsBytes);
     }
 
     private static void assertSame(String what, byte[] stream, List<String> keys, long[] completedAt,

@@ -38,9 +38,22 @@ public final class IncidentEngine {
      * meanwhile (final; possibly none).
      */
     public List<Incident> session(SessionRecord s, Finding f) {
-        List<Incident> closed = new ArrayList<>(0);
         latestEnd = Math.max(latestEnd, s.lastTsNanos());
-        Observation o = observer.of(s, f);
+        return observe(observer.of(s, f));
+    }
+
+    /**
+     * An observation made elsewhere ({@link Observer}, e.g. by a dissector that published it to
+     * Kafka): the same as the {@link #session} it was made from, with the observation's own time
+     * standing in for the session's end.
+     */
+    public List<Incident> observation(Observation o) {
+        latestEnd = Math.max(latestEnd, o.tsNanos());
+        return observe(o);
+    }
+
+    private List<Incident> observe(Observation o) {
+        List<Incident> closed = new ArrayList<>(0);
         if (o != null) {
             if (o.tsNanos() <= released) {
                 late++; // its place has passed: it counts now, in arrival order

@@ -60,13 +60,24 @@ public final class LiveAgent {
                 decoded.add(stats);
                 // pcap4j gives every frame its own array: payloads may be views of it
                 decoders.add(new SegmentDecoder(this::segment, SegmentDecoder.DEFAULT_MAX_TUNNEL_DEPTH, stats, true));
-                LOG.info("capturing on {} (link type {}, {} timestamps, filter '{}')", iface.name(), iface.linkType(),
-                        iface.nanosecondTimestamps() ? "nanosecond" : "microsecond", iface.filter());
+                LOG.info("capturing on {} (link type {}, {} timestamps, {}, filter '{}')", iface.name(),
+                        iface.linkType(), iface.nanosecondTimestamps() ? "nanosecond" : "microsecond",
+                        ringMode(options.capture()), iface.filter());
+                if (!iface.settledAtStart()) {
+                    LOG.warn("{}: traffic did not pause during the first 2 s, so counting started with a partly"
+                            + " filled ring block: the first counters may be off by that block's packets", iface.name());
+                }
             }
         } catch (LiveCaptureException e) {
             loops.forEach(l -> l.iface().close());
             throw e;
         }
+    }
+
+    private static String ringMode(dev.nfe.capture.live.LiveOptions o) {
+        return o.immediate() ? "immediate mode (TPACKET_V2), " + (o.bufferBytes() >> 20) + " MiB ring"
+                : "ring blocks (TPACKET_V3), " + (o.bufferBytes() >> 20) + " MiB ring, block timeout " + o.timeoutMillis()
+                + " ms";
     }
 
     /** Captures until {@link #stop}, then drains and finishes; runs on the caller's thread. */

@@ -9,11 +9,13 @@ package dev.nfe.capture.live;
  * @param immediate     deliver each packet at once (TPACKET_V2, one ring slot per frame, each as large
  *                      as the interface's biggest frame: 64 KiB with offloads, so a 64 MiB ring holds
  *                      about 1,000 packets) instead of the default: ring blocks (TPACKET_V3, frames
- *                      packed by their length, a 64 MiB ring holds hundreds of thousands) that the
- *                      kernel hands over when full or {@code timeoutMillis} after it opened them
- * @param timeoutMillis the ring block timeout (TPACKET_V3 {@code tp_retire_blk_tov}): the longest a
- *                      packet waits in a partly filled block on a quiet interface. The kernel's retire
- *                      timer is periodic (an hrtimer since Linux 6.18), so it also bounds the delay
+ *                      packed by their length: a 64 MiB ring holds about 40,000 full-size Ethernet
+ *                      frames, more small ones) that the kernel hands over when full or when its
+ *                      retire timer fires
+ * @param timeoutMillis the ring block timeout (TPACKET_V3 {@code tp_retire_blk_tov}): how long a packet
+ *                      may wait in a partly filled block on a quiet interface. On this project's Linux
+ *                      6.18 machine the retire timer is an hrtimer and keeps it, later only when the
+ *                      machine is overloaded (softirqs run late)
  * @param promiscuous   also capture traffic not addressed to this host (span ports, taps)
  */
 public record LiveOptions(String filter, int snaplen, int bufferBytes, boolean immediate, int timeoutMillis,

@@ -12,15 +12,14 @@ import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.core.RawPacketListener;
-
 import org.pcap4j.packet.namednumber.DataLinkType;
 
 import java.io.Closeable;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.sql.Timestamp;
 import java.util.Locale;
 
 /**
@@ -28,7 +27,7 @@ import java.util.Locale;
  *
  * <p>By default the kernel packs frames into ring blocks (TPACKET_V3) and hands a block over when
  * it is full or when its retire timer fires ({@link LiveOptions#timeoutMillis}, 10 ms). On this
- * project's Linux 6.18 machine that timer is a periodic hrtimer: a partly filled block on a quiet
+ * project's Linux 6.18 machine that timer is an hrtimer: a partly filled block on a quiet
  * interface is handed over within the timeout (later only when the machine is so loaded that
  * softirqs run late: up to a few hundred ms at a load average of 17 on 2 cores). Frames are read
  * with non-blocking {@code pcap_dispatch}; the caller's capture thread waits between empty reads
@@ -49,8 +48,8 @@ public final class LiveInterface implements Closeable {
     static final int START_ETHERTYPE = 0x88b5;
     private static final String ANY = "any";
     private static final int LINKTYPE_LINUX_SLL2 = 276;
-    /** How long the ring must stay quiet before counting starts, beyond the block timeouts. */
-    private static final long SETTLE_IMMEDIATE_NANOS = 20_000_000L;
+    /** How long the ring must stay quiet before counting starts (in block mode: two block timeouts more). */
+    private static final long SETTLE_QUIET_NANOS = 20_000_000L;
     /** How long {@link #open} waits at most for a busy interface to settle. */
     private static final long MAX_SETTLE_NANOS = 2_000_000_000L;
 
@@ -110,8 +109,8 @@ public final class LiveInterface implements Closeable {
             if (marker) {
                 live.sendStartMarker();
             }
-            long settle = options.immediate() ? SETTLE_IMMEDIATE_NANOS : 2L * options.timeoutMillis() * 1_000_000L
-                    + SETTLE_IMMEDIATE_NANOS;
+            long settle = options.immediate() ? SETTLE_QUIET_NANOS : 2L * options.timeoutMillis() * 1_000_000L
+                    + SETTLE_QUIET_NANOS;
             live.settled = live.startCounting(settle);
         } catch (PcapNativeException | NotOpenException | LiveCaptureException | InterruptedException e) {
             live.close();

@@ -3,6 +3,7 @@ package dev.nfe.capture.pcap4j;
 import dev.nfe.capture.FrameSink;
 import dev.nfe.capture.live.LiveCaptureException;
 import dev.nfe.capture.live.LiveOptions;
+import dev.nfe.capture.live.LiveSource;
 import dev.nfe.capture.live.PcapCounters;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -14,7 +15,6 @@ import org.pcap4j.core.Pcaps;
 import org.pcap4j.core.RawPacketListener;
 import org.pcap4j.packet.namednumber.DataLinkType;
 
-import java.io.Closeable;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.sql.Timestamp;
@@ -43,7 +43,7 @@ import java.util.Locale;
  * thread; {@link #breakLoop} may be called from any thread. pcap4j delivers each frame as a fresh
  * array, so sinks may keep it.
  */
-public final class LiveInterface implements Closeable {
+public final class LiveInterface implements LiveSource {
     /** EtherType of the start marker (IEEE 802 local experimental 1). */
     static final int START_ETHERTYPE = 0x88b5;
     private static final String ANY = "any";
@@ -64,10 +64,14 @@ public final class LiveInterface implements Closeable {
     private boolean settled;
 
     private final String filter;
+    private final String describe;
 
-    private LiveInterface(String name, PcapHandle handle, String filter) {
+    private LiveInterface(String name, PcapHandle handle, String filter, LiveOptions o) {
         this.name = name;
         this.filter = filter;
+        this.describe = "libpcap, " + (o.immediate() ? "immediate mode (TPACKET_V2), " + (o.bufferBytes() >> 20)
+                + " MiB ring" : "ring blocks (TPACKET_V3), " + (o.bufferBytes() >> 20) + " MiB ring, block timeout "
+                + o.timeoutMillis() + " ms");
         this.handle = handle;
         this.linkType = LibpcapFileSource.linkType(handle.getDlt().value());
         this.nanos = handle.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO;
@@ -103,7 +107,7 @@ public final class LiveInterface implements Closeable {
             throw new LiveCaptureException(name + ": libpcap refuses the filter '" + options.filter() + "': "
                     + e.getMessage(), e);
         }
-        LiveInterface live = new LiveInterface(name, handle, filter);
+        LiveInterface live = new LiveInterface(name, handle, filter, options);
         try {
             handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
             if (marker) {
@@ -277,6 +281,7 @@ public final class LiveInterface implements Closeable {
      * @return frames delivered (0: none ready), or -1 when {@link #breakLoop} interrupted it
      * @throws LiveCaptureException when libpcap reports an error (the interface went away, say)
      */
+    @Override
     public int dispatch(FrameSink to) throws LiveCaptureException {
         this.sink = to;
         try {
@@ -297,6 +302,7 @@ public final class LiveInterface implements Closeable {
     }
 
     /** Makes a running or the next {@link #dispatch} return at once (any thread). */
+    @Override
     public void breakLoop() {
         try {
             handle.breakLoop();
@@ -306,6 +312,7 @@ public final class LiveInterface implements Closeable {
     }
 
     /** The interface's {@code pcap_stats} totals since it was opened (and its filter attached). */
+    @Override
     public PcapCounters counters() throws LiveCaptureException {
         try {
             PcapStat s = handle.getStats();
@@ -316,20 +323,24 @@ public final class LiveInterface implements Closeable {
         }
     }
 
+    @Override
     public String name() {
         return name;
     }
 
+    @Override
     public int linkType() {
         return linkType;
     }
 
     /** Whether timestamps carry nanoseconds (else microseconds). */
+    @Override
     public boolean nanosecondTimestamps() {
         return nanos;
     }
 
     /** The filter the kernel runs (the user's, made inbound-only on loopback). */
+    @Override
     public String filter() {
         return filter;
     }
@@ -339,13 +350,20 @@ public final class LiveInterface implements Closeable {
      * block timeouts during the first 2 s), the packets of the block that was open then may be
      * delivered without having been counted, or, on loopback, lost to libpcap's user-space filter.
      */
+    @Override
     public boolean settledAtStart() {
         return settled;
     }
 
     /** Frames delivered so far. */
+    @Override
     public long frames() {
         return frames;
+    }
+
+    @Override
+    public String describe() {
+        return describe;
     }
 
     @Override

@@ -4,7 +4,8 @@ import dev.nfe.capture.decode.DecodeStats;
 import dev.nfe.capture.decode.SegmentDecoder;
 import dev.nfe.capture.live.LiveCaptureException;
 import dev.nfe.capture.live.PcapCounters;
-import dev.nfe.capture.pcap4j.LiveInterface;
+import dev.nfe.capture.live.LiveSource;
+import dev.nfe.capture.pcap4j.LiveSources;
 import dev.nfe.pipeline.output.CaptureStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ public final class LiveAgent {
         this.clocks = new long[options.interfaces().size()];
         try {
             for (int i = 0; i < options.interfaces().size(); i++) {
-                LiveInterface iface = LiveInterface.open(options.interfaces().get(i), options.capture());
+                LiveSource iface = LiveSources.open(options.interfaces().get(i), options.capture());
                 SourceCounters c = new SourceCounters(options.source(i));
                 counters.add(c);
                 loops.add(new CaptureLoop(i, iface, queue, c, STATS_POLL_NANOS));
@@ -62,7 +63,7 @@ public final class LiveAgent {
                 decoders.add(new SegmentDecoder(this::segment, SegmentDecoder.DEFAULT_MAX_TUNNEL_DEPTH, stats, true));
                 LOG.info("capturing on {} (link type {}, {} timestamps, {}, filter '{}')", iface.name(),
                         iface.linkType(), iface.nanosecondTimestamps() ? "nanosecond" : "microsecond",
-                        ringMode(options.capture()), iface.filter());
+                        iface.describe(), iface.filter());
                 if (!iface.settledAtStart()) {
                     LOG.warn("{}: traffic did not pause during the first 2 s, so counting started with a partly"
                             + " filled ring block: the first counters may be off by that block's packets", iface.name());
@@ -72,12 +73,6 @@ public final class LiveAgent {
             loops.forEach(l -> l.iface().close());
             throw e;
         }
-    }
-
-    private static String ringMode(dev.nfe.capture.live.LiveOptions o) {
-        return o.immediate() ? "immediate mode (TPACKET_V2), " + (o.bufferBytes() >> 20) + " MiB ring"
-                : "ring blocks (TPACKET_V3), " + (o.bufferBytes() >> 20) + " MiB ring, block timeout " + o.timeoutMillis()
-                + " ms";
     }
 
     /** Captures until {@link #stop}, then drains and finishes; runs on the caller's thread. */

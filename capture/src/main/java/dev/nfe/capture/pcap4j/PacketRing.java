@@ -40,6 +40,8 @@ final class PacketRing implements LiveSource {
     private static final int SOCK_RAW = 3;
     private static final int SOL_SOCKET = 1;
     private static final int SO_ATTACH_FILTER = 26;
+    private static final int SO_ERROR = 4;
+    private static final int ENETDOWN = 100;
     private static final int SOL_PACKET = 263;
     private static final int PACKET_ADD_MEMBERSHIP = 1;
     private static final int PACKET_RX_RING = 5;
@@ -203,14 +205,25 @@ final class PacketRing implements LiveSource {
         broken = true;
     }
 
-    /** PACKET_STATISTICS (struct tpacket_stats_v3) resets the kernel's counts on each read: they add up here. */
+    /**
+     * PACKET_STATISTICS (struct tpacket_stats_v3) resets the kernel's counts on each read: they add up
+     * here. Also reads the socket's pending error: the kernel sets ENETDOWN when the interface goes
+     * down or away (and stops feeding the ring), which ends the capture as libpcap's reader would.
+     */
     @Override
     public PcapCounters counters() throws LiveCaptureException {
         byte[] st = new byte[12];
+        byte[] error = new byte[4];
         try {
+            Libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, error, new IntByReference(error.length));
             Libc.getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, st, new IntByReference(st.length));
         } catch (LastErrorException e) {
-            throw new LiveCaptureException(name + ": PACKET_STATISTICS failed: " + e.getMessage(), e);
+            throw new LiveCaptureException(name + ": reading the socket's counters failed: " + e.getMessage(), e);
+        }
+        int errno = ByteBuffer.wrap(error).order(ByteOrder.nativeOrder()).getInt();
+        if (errno != 0) {
+            throw new LiveCaptureException(name + ": capture failed after " + frames + " frames: "
+                    + (errno == ENETDOWN ? "the interface went down or away (ENETDOWN)" : "socket error " + errno));
         }
         ByteBuffer b = ByteBuffer.wrap(st).order(ByteOrder.nativeOrder());
         received += Integer.toUnsignedLong(b.getInt(0)); // tp_packets: with TPACKET_V3 the drops are included

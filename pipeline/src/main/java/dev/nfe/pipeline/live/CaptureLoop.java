@@ -92,7 +92,7 @@ final class CaptureLoop implements Runnable, FrameSink {
     @Override
     public void frame(long number, long ts, int linkType, byte[] buf, int off, int capLen, int origLen) {
         counters.delivered++;
-        // pcap4j hands each packet over as its own array (off is 0, capLen its length)
+        // every reader hands each packet over as its own array (off is 0, capLen its length)
         if (!queue.offer(new CapturedFrame(index, number, ts, linkType, buf, origLen))) {
             counters.queueDropped++;
         }

@@ -59,7 +59,7 @@ public final class LiveAgent {
                 loops.add(new CaptureLoop(i, iface, queue, c, STATS_POLL_NANOS));
                 DecodeStats stats = new DecodeStats();
                 decoded.add(stats);
-                // pcap4j gives every frame its own array: payloads may be views of it
+                // every reader gives each frame its own array: payloads may be views of it
                 decoders.add(new SegmentDecoder(this::segment, SegmentDecoder.DEFAULT_MAX_TUNNEL_DEPTH, stats, true));
                 LOG.info("capturing on {} (link type {}, {} timestamps, {}, filter '{}')", iface.name(),
                         iface.linkType(), iface.nanosecondTimestamps() ? "nanosecond" : "microsecond",

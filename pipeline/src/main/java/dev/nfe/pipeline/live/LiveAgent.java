@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code nfe agent --interface IF...}: a capture thread per interface, one processing thread (the
@@ -26,6 +27,9 @@ import java.util.Locale;
 public final class LiveAgent {
     private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
     private static final long STATS_POLL_NANOS = 100_000_000L;
+    private static final int BATCH = 1024;
+    private static final long MIN_WAIT_NANOS = 50_000L;
+    private static final long MAX_WAIT_NANOS = 1_000_000L;
 
     private final LiveAgentOptions options;
     private final LiveOutput output;
@@ -90,12 +94,21 @@ public final class LiveAgent {
         }
         long nextTick = System.nanoTime() + options.tickNanos();
         long nextStats = System.nanoTime() + options.statsIntervalNanos();
+        List<CapturedFrame> batch = new ArrayList<>(BATCH);
+        long idleWait = MIN_WAIT_NANOS;
         while (true) {
-            CapturedFrame f = queue.poll(50);
-            if (f != null) {
-                process(f);
+            batch.clear();
+            if (queue.drainTo(batch, BATCH) > 0) {
+                for (CapturedFrame f : batch) {
+                    process(f);
+                }
+                idleWait = MIN_WAIT_NANOS;
             } else if (stopping && capturesEnded() && queue.isEmpty()) {
                 break;
+            } else {
+                // sleep rather than wait on the queue: see FrameQueue.drainTo
+                LockSupport.parkNanos(idleWait);
+                idleWait = Math.min(idleWait * 2, MAX_WAIT_NANOS);
             }
             long now = System.nanoTime();
             if (now - nextTick >= 0) {

@@ -39,6 +39,16 @@ public final class Defaults {
 
     /** How often a live agent logs and publishes its capture counters. */
     public static final int STATS_INTERVAL_SECONDS = 10;
+    /**
+     * A live agent's clock: how often event time moves on a quiet interface, how far behind the
+     * wall clock it is kept there (frames may still be on their way from the kernel ring, which
+     * hands a partly filled block over within ~10 ms), and how soon a connection a RST ended is
+     * finalised. Together they put a RST's finding in the output within a second.
+     */
+    public static final long LIVE_TICK_MILLIS = 250;
+    public static final long LIVE_CLOCK_LAG_MILLIS = 250;
+    public static final long LIVE_RESET_TIMEOUT_MILLIS = 250;
+
     /** How long a stopping live agent waits for Kafka to take what is pending. */
     public static final int DRAIN_TIMEOUT_SECONDS = 30;
 }

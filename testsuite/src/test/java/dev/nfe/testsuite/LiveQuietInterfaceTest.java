@@ -21,23 +21,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The agent with default settings on an interface that goes quiet right after a connection was
  * reset after its ClientHello: every packet must be handed over and processed within a second
- * (the kernel must not keep them in a partly filled ring block), and the finding must follow as
- * soon as the dissector may finalise the connection.
+ * (the kernel must not keep them in a partly filled ring block), and the finding must be written
+ * within a second of the RST (the issue's requirement).
  *
  * <p>The connection is a real one: the first {@code reset_after_client_hello} connection of the
  * labelled loopback capture (a curl or s_client against a server that reset it), cut out with
  * tshark and replayed with tcpreplay onto a quiet veth. The expected outcome, client and server
  * come from the capture's labels, not from nfe.
  *
- * <p>Why the finding takes longer than the packets: a connection that saw a RST is finalised
- * after {@code closedTimeout} (5 s) without a packet in event time, and a quiet interface's event
- * time follows the wall clock 2 s behind (frames may still sit in the kernel ring). So the finding
- * is due 7 s after the RST, plus the one-second tick and flush.
+ * <p>What the finding waits for: a live agent finalises a connection a RST ended after 250 ms
+ * without a packet in event time, a quiet interface's event time follows the wall clock 250 ms
+ * behind, and the clock ticks (and the output is flushed) every 250 ms (Defaults.LIVE_*): at
+ * most about 750 ms after the RST.
  */
 class LiveQuietInterfaceTest {
     private static final Pattern SERVING = Pattern.compile("metrics on (http://\\S+/metrics)");
     private static final long PROCESSED_WITHIN_NANOS = 1_000_000_000L;
-    private static final long FINDING_WITHIN_NANOS = (5 + 2 + 2) * 1_000_000_000L;
+    private static final long FINDING_WITHIN_NANOS = 1_000_000_000L;
 
     @Test
     void everyPacketIsProcessedWithinASecondAndTheFindingFollows(@TempDir Path tmp) throws Exception {

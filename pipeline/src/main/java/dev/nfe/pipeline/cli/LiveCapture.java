@@ -90,7 +90,8 @@ final class LiveCapture {
         long queueBytes = Command.longOption(cl, "queue-bytes", LiveAgentOptions.DEFAULT_QUEUE_BYTES, 1 << 20);
         LiveAgentOptions options = new LiveAgentOptions(agentId, interfaces, capture,
                 LiveAgentOptions.DEFAULT_QUEUE_FRAMES, queueBytes,
-                Command.intOption(cl, "stats-interval", Defaults.STATS_INTERVAL_SECONDS, 1) * SECOND, SECOND, 2 * SECOND,
+                Command.intOption(cl, "stats-interval", Defaults.STATS_INTERVAL_SECONDS, 1) * SECOND,
+                Defaults.LIVE_TICK_MILLIS * 1_000_000, Defaults.LIVE_CLOCK_LAG_MILLIS * 1_000_000,
                 Command.intOption(cl, "drain-timeout", Defaults.DRAIN_TIMEOUT_SECONDS, 0) * SECOND);
         if (cl.hasOption("kafka")) {
             for (String local : new String[] {"format", "sessions", "out"}) {
@@ -110,7 +111,8 @@ final class LiveCapture {
                     Defaults.BUDGET_FLOWS, p -> KafkaClientMetricsBinding.bind(metrics, p)), metrics, err);
         }
         try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, interfaces.size() > 1, true))) {
-            LocalOutput output = new LocalOutput(DissectorConfig.defaults(""), outputs.sink(),
+            LocalOutput output = new LocalOutput(DissectorConfig.defaults("")
+                    .withResetTimeout(Defaults.LIVE_RESET_TIMEOUT_MILLIS * 1_000_000), outputs.sink(),
                     new IncidentEngine(IncidentConfig.defaults()), new LocalOutput.Listener() {
                         @Override
                         public void session(SessionRecord s) {

@@ -49,6 +49,13 @@ public final class Defaults {
     public static final long LIVE_CLOCK_LAG_MILLIS = 250;
     public static final long LIVE_RESET_TIMEOUT_MILLIS = 250;
 
+    /**
+     * How long a live agent holds sessions to put them in event-time order before its incidents
+     * count them: longer than a connection takes to be finalised after a RST, FIN or alert (5 s),
+     * short enough that incidents are updated while a person watches.
+     */
+    public static final long LIVE_INCIDENT_LATENESS_SECONDS = 15;
+
     /** How long a stopping live agent waits for Kafka to take what is pending. */
     public static final int DRAIN_TIMEOUT_SECONDS = 30;
 }

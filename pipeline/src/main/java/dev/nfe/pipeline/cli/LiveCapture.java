@@ -113,7 +113,8 @@ final class LiveCapture {
         try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, interfaces.size() > 1, true))) {
             LocalOutput output = new LocalOutput(DissectorConfig.defaults("")
                     .withResetTimeout(Defaults.LIVE_RESET_TIMEOUT_MILLIS * 1_000_000), outputs.sink(),
-                    new IncidentEngine(IncidentConfig.defaults()), new LocalOutput.Listener() {
+                    new IncidentEngine(IncidentConfig.defaults()
+                            .withLateness(Defaults.LIVE_INCIDENT_LATENESS_SECONDS * SECOND)), new LocalOutput.Listener() {
                         @Override
                         public void session(SessionRecord s) {
                             metrics.countSession(s.outcome().name());

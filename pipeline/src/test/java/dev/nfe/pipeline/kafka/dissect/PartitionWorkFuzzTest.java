@@ -7,6 +7,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.nfe.dissect.DissectorConfig;
 import dev.nfe.pipeline.kafka.Topics;
 import dev.nfe.pipeline.metrics.NfeMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,8 +28,16 @@ class PartitionWorkFuzzTest {
      */
     private static final MockProducer<byte[], byte[]> PRODUCER =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private static final TopicSink RESULTS = new TopicSink(PRODUCER, Topics.withPrefix("nfe."),
-            new CommittedResults(NfeMetrics.open("dissect", null)));
+    private static final TopicSink RESULTS = results();
+
+    private static TopicSink results() {
+        try {
+            // metrics without an endpoint: nothing listens
+            return new TopicSink(PRODUCER, Topics.withPrefix("nfe."), new CommittedResults(NfeMetrics.open("dissect", null)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @FuzzTest
     void records(FuzzedDataProvider data) {

@@ -11,7 +11,7 @@ import org.apache.avro.Schema;
  * negative item count followed by the block's size in bytes (Avro spec, "Complex Types: Arrays"),
  * and Avro's skip then jumps over the block by that size without reading its items. A string
  * length inside such a block is never looked at, and the reader, which reads the items one by
- * one, allocates it: 40 hostile bytes gave an OutOfMemoryError (found by the {@code avro-value}
+ * one, allocates it: a 346-byte value gave an OutOfMemoryError (found by the {@code avro-value}
  * fuzz harness; its inputs are kept as regression inputs).
  *
  * <pre>

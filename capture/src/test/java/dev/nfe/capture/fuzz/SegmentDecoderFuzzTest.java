@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.nfe.capture.TcpSegment;
+import dev.nfe.capture.decode.FragmentLimits;
 import dev.nfe.capture.decode.LinkTypes;
 import dev.nfe.capture.decode.SegmentDecoder;
 
@@ -41,6 +42,32 @@ class SegmentDecoderFuzzTest {
         assertTrue(decoder.stats().frames() == 1, "frame not counted");
         assertTrue(decoder.stats().tcpSegments() == segments[0] && decoder.stats().skipped() == 1 - segments[0],
                 () -> "a frame must be one segment or one skip: " + decoder.stats());
+    }
+
+    /**
+     * IP reassembly: a run of up to 24 frames of raw IPv4/IPv6 (or Ethernet) through one decoder,
+     * so fragments of one datagram meet, overlap, repeat and time out (timestamps advance by
+     * fuzzer-chosen steps). Every frame is counted; a rebuilt segment's payload stays within its
+     * wire length; the datagrams held never exceed the cap of {@link FragmentLimits}.
+     */
+    @FuzzTest
+    void fragments(FuzzedDataProvider data) {
+        int linkType = data.pickValue(new int[] {LinkTypes.RAW, LinkTypes.IPV4, LinkTypes.IPV6, LinkTypes.ETHERNET});
+        int n = data.consumeInt(1, 24);
+        int[] segments = {0};
+        SegmentDecoder decoder = new SegmentDecoder(segment -> {
+            assertTrue(segment.payload().length() <= segment.payloadLength(), "captured payload longer than the wire payload");
+            segments[0]++;
+        });
+        long ts = 0;
+        for (int i = 0; i < n && data.remainingBytes() > 0; i++) {
+            ts += data.consumeLong(0, 40_000_000_000L);
+            byte[] frame = i == n - 1 ? data.consumeRemainingAsBytes() : data.consumeBytes(data.consumeInt(0, 1600));
+            decoder.frame(i + 1, ts, linkType, frame, 0, frame.length, frame.length);
+            assertTrue(decoder.stats().fragmentsInProgress() <= FragmentLimits.DEFAULT.maxDatagrams(),
+                    "more datagrams held than the cap");
+        }
+        assertTrue(decoder.stats().tcpSegments() == segments[0], "segments miscounted");
     }
 
     private static void check(TcpSegment s, int frameLength) {

@@ -19,12 +19,11 @@ public final class Defaults {
     /** Batches queued per replay worker (bounded memory). */
     public static final int REPLAY_QUEUE_DEPTH = 8;
 
-    /** Quiet time that separates two incidents of one server. */
-    public static final int INCIDENT_GAP_SECONDS = 300;
-    /** Smallest group of failures reported as an incident. */
-    public static final int INCIDENT_MIN = 2;
-    /** Incidents open at once (the least recently active closes early beyond it). */
-    public static final int INCIDENTS_OPEN = 10_000;
+    /** Quiet time that separates two incidents of one server (the incident engine's own default). */
+    public static final int INCIDENT_GAP_SECONDS =
+            (int) (dev.nfe.dissect.incident.IncidentConfig.defaults().gapNanos() / 1_000_000_000L);
+    /** Smallest group of failures reported as an incident (the incident engine's own default). */
+    public static final int INCIDENT_MIN = dev.nfe.dissect.incident.IncidentConfig.defaults().minCount();
     /** Servers counted one by one in a run's summary (the rest as "other servers"). */
     public static final int SUMMARY_SERVERS = 100_000;
 

@@ -50,6 +50,8 @@ final class Direction implements ReassemblySink, TlsEvents {
      * Alerts do not count: a close_notify is not a request waiting for an answer.
      */
     private long lastData = -1;
+    /** A TLS record header (5 bytes) and the longest protected alert ({@code Event.Protected#alertSized}). */
+    private static final int ELIDED_ALERT_MAX = 5 + 24;
     /** This side's last TLS record was an alert: a close_notify, most likely, before it closes. */
     private boolean endedWithAlert;
 
@@ -118,6 +120,11 @@ final class Direction implements ReassemblySink, TlsEvents {
             int length = elided ? s.payload().length() : s.payloadLength();
             if (length > 0) {
                 reassembler.segment(dataSeq, s.payload(), length, s.frame(), ts, this);
+            }
+            if (elided && s.payloadLength() - length > ELIDED_ALERT_MAX) {
+                // the unseen bytes are more than one alert record: this side sent data then, which
+                // is what tells whether a request waited when the connection was dropped
+                spoke();
             }
         }
         if (s.rst()) {

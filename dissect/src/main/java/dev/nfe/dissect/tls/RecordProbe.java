@@ -263,13 +263,15 @@ public final class RecordProbe {
             }
             return tlsHeader(b, off, len, true, maxBody, -1, h);
         }
-        if (len >= 6 && (b[off + 5] & 0xff) != 1 && (b[off + 5] & 0xff) != 2) {
-            return notTls(h, "first handshake message is not a ClientHello or ServerHello");
-        }
+        // checks in byte order, each as soon as its bytes are there: which check fails first (the
+        // reason) must not depend on how many bytes the caller had
         if (len >= 5) {
             int recordLength = u16(b, off + 3);
             if (recordLength < 4 + 38) {
                 return notTls(h, "handshake record too short for a hello");
+            }
+            if (len >= 6 && (b[off + 5] & 0xff) != 1 && (b[off + 5] & 0xff) != 2) {
+                return notTls(h, "first handshake message is not a ClientHello or ServerHello");
             }
             if (len >= 9) {
                 int msgLength = ((b[off + 6] & 0xff) << 16) | u16(b, off + 7);

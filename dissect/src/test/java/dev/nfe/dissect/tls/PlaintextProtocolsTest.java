@@ -57,7 +57,9 @@ class PlaintextProtocolsTest {
         "4a0000000a352e372e3136004d682000, mysql",
         "200000018faa3a00ffffff0021000000, mysql",
         "301d02010177188016312e332e362e31, ldap",
-        "300c02010178070a0100040004000000, ldap"})
+        "300c02010178070a0100040004000000, ldap",
+        "005a01bb83fd3d50, socks",
+        "040101bb000000016664376263663762, socks"})
     void binaryStarts(String hex, String expected) {
         byte[] b = HexFormat.of().parseHex(hex);
         assertEquals(expected, PlaintextProtocols.binaryStart(b, Math.min(12, b.length)).protocol());

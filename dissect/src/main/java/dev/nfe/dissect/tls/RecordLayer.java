@@ -258,7 +258,10 @@ final class RecordLayer {
         // a first record whose type and version are right but whose length is not is broken TLS, not plaintext
         boolean tlsShaped = header.reason == RecordProbe.RECORD_OVERFLOW || header.reason == RecordProbe.EMPTY_RECORD;
         if (mode != TlsStreamDecoder.Mode.UNKNOWN || tlsShaped) {
-            byte[] first = window.prefix(5, b, pos, end);
+            // the evidence is the bytes the probe decided on: how many more the feed happened to
+            // hold must not change what is reported (the tls-stream fuzzer found that it did)
+            byte[] seen = window.prefix(RecordProbe.MAX_PROBE_BYTES, b, pos, end);
+            byte[] first = java.util.Arrays.copyOf(seen, RecordProbe.decidingLength(seen, expectation(), maxBody));
             window.clear();
             report.violation("bad_record_header: " + header.reason + " (" + ProbeWindow.hex(first) + ")");
             phase = Phase.DONE;

@@ -295,6 +295,21 @@ public final class RecordProbe {
         return tlsHeader(b, off, len, true, maxBody, -1, h);
     }
 
+    /**
+     * How many of the bytes {@code b} the probe needs to answer: the shortest prefix whose answer is
+     * not "need more" (all of them when it needs more). A report quotes these bytes, so that it does
+     * not depend on how many bytes the caller happened to have.
+     */
+    static int decidingLength(byte[] b, Expect expect, int maxBody) {
+        Header h = new Header();
+        for (int k = 1; k < b.length; k++) {
+            if (probeInto(b, 0, k, expect, maxBody, -1, h) != NEED_MORE) {
+                return k;
+            }
+        }
+        return b.length;
+    }
+
     private static int u16(byte[] b, int p) {
         return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
     }

@@ -18,7 +18,9 @@ final class PlaintextProtocols {
         /** one 8-byte message (PostgreSQL SSLRequest / GSSENCRequest, SOCKS4 reply), then TLS */
         FIXED8,
         /** one SOCKS4 request: 8 bytes, then USERID and (SOCKS4a) the domain name, each NUL-terminated */
-        SOCKS4
+        SOCKS4,
+        /** one direction of a SOCKS5 handshake ({@link Socks5Framing}) */
+        SOCKS5
     }
 
     /** A recognised protocol with how sure we are (a strong hint wins over a weak one). */
@@ -39,6 +41,7 @@ final class PlaintextProtocols {
     static final Hint LDAP = new Hint("ldap", true, Framing.LDAP);
     static final Hint SOCKS_REQUEST = new Hint("socks", true, Framing.SOCKS4);
     static final Hint SOCKS_REPLY = new Hint("socks", true, Framing.FIXED8);
+    static final Hint SOCKS5 = new Hint("socks", true, Framing.SOCKS5);
 
     static final String UNKNOWN = "unknown";
 
@@ -138,6 +141,7 @@ final class PlaintextProtocols {
      *            [SOCKS4a, DSTIP = 0.0.0.x with x != 0: the domain name, NUL]
      *   reply:   VN = 0, CD = 90 granted | 91 | 92 | 93 rejected, DSTPORT (2), DSTIP (4)
      *   TLS through the proxy starts right after the request, and right after the reply.
+     * SOCKS5: see {@link Socks5Framing}.
      * </pre>
      */
     static Hint binaryStart(byte[] b, int len) {
@@ -145,12 +149,15 @@ final class PlaintextProtocols {
                 && b[6] == 0x16 && (b[7] == 0x2f || b[7] == 0x30)) {
             return POSTGRESQL;
         }
-        // SOCKS4 is decided at 8 bytes: a request may be 9 bytes long, with TLS right after it
+        // SOCKS is decided at 8 bytes: a SOCKS4 request may be 9 bytes long, with TLS right after it
         if (len >= 8 && b[0] == 0 && (b[1] & 0xff) >= 90 && (b[1] & 0xff) <= 93) {
             return SOCKS_REPLY;
         }
         if (len >= 8 && b[0] == 4 && (b[1] == 1 || b[1] == 2) && (b[2] != 0 || b[3] != 0)) {
             return SOCKS_REQUEST;
+        }
+        if (Socks5Framing.recognise(b, len) != null) {
+            return SOCKS5;
         }
         if (len < 12) {
             return null;

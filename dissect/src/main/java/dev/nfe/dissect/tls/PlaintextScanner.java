@@ -3,7 +3,7 @@ package dev.nfe.dissect.tls;
 /**
  * Walks the plaintext prefix of a direction (STARTTLS): recognises the protocol with
  * {@link PlaintextProtocols} and stops right after every message end (a line end, a framed
- * binary message, a SOCKS4 request or reply, an XMPP tag), which is where TLS may start. Every decision depends on the bytes
+ * binary message, a SOCKS request or reply, an XMPP tag), which is where TLS may start. Every decision depends on the bytes
  * and their order only, never on how they were cut into calls. Looks at {@code maxScan} bytes at
  * most, then reports itself exhausted.
  */
@@ -32,6 +32,7 @@ final class PlaintextScanner {
     private long frameEnd = -1;
     /** SOCKS4 request: NUL-terminated strings still to come */
     private int nulsLeft;
+    private Socks5Framing socks5;
 
     PlaintextScanner(long maxScan) {
         this.maxScan = maxScan;
@@ -146,6 +147,7 @@ final class PlaintextScanner {
         }
         offer(h);
         framing = h.framing();
+        socks5 = framing == PlaintextProtocols.Framing.SOCKS5 ? Socks5Framing.recognise(start, startLength) : null;
         frameStart = 0;
         frameEnd = -1;
         frameHeadLength = 0;
@@ -160,6 +162,13 @@ final class PlaintextScanner {
     private boolean frameByte(byte x, long at) {
         if (framing == PlaintextProtocols.Framing.SOCKS4) {
             return socks4Byte(x, at);
+        }
+        if (framing == PlaintextProtocols.Framing.SOCKS5) {
+            boolean end = socks5.next(x);
+            if (socks5.over()) {
+                framing = PlaintextProtocols.Framing.NONE;
+            }
+            return end;
         }
         if (frameEnd < 0) {
             frameHead[frameHeadLength++] = x;
@@ -209,7 +218,7 @@ final class PlaintextScanner {
             case MYSQL -> frameHeadLength < 4 ? -1
                     : 4L + ((frameHead[0] & 0xff) | (frameHead[1] & 0xff) << 8 | (frameHead[2] & 0xff) << 16);
             case LDAP -> ldapLength();
-            case SOCKS4 -> -1; // NUL-terminated, see socks4Byte
+            case SOCKS4, SOCKS5 -> -1; // see socks4Byte, Socks5Framing
             case NONE -> -2;
         };
     }

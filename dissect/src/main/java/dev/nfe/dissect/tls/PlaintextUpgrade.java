@@ -6,7 +6,7 @@ package dev.nfe.dissect.tls;
  * ({@link RecordProbe.Expect#UPGRADE}: a handshake record starting a ClientHello or ServerHello, a
  * 2-byte plaintext alert with a registered description, or an SSLv2 CLIENT-HELLO), right after
  * every plaintext message end that {@link PlaintextScanner} finds (line end, MySQL packet, LDAP
- * message, PostgreSQL SSLRequest or 'S' answer, SOCKS4 request or reply, XMPP tag) and right after
+ * message, PostgreSQL SSLRequest or 'S' answer, SOCKS request or reply, XMPP tag) and right after
  * a gap. When found, {@code startTls} names the plaintext protocol ({@link PlaintextProtocols}) and
  * the record layer takes the bytes from there, starting with what is left in the
  * {@link ProbeWindow}. At most

@@ -63,7 +63,7 @@ import java.util.Objects;
  * {@link Mode#PLAINTEXT}. From then on TLS is looked for, strictly ({@link RecordProbe.Expect#UPGRADE}:
  * a handshake record starting a ClientHello or ServerHello, a 2-byte plaintext alert with a
  * registered description, or an SSLv2 CLIENT-HELLO), right after every plaintext message end (line
- * end, MySQL packet, LDAP message, PostgreSQL SSLRequest or 'S' answer, SOCKS4 request or reply,
+ * end, MySQL packet, LDAP message, PostgreSQL SSLRequest or 'S' answer, SOCKS request or reply,
  * XMPP tag) and right after a gap, never at a feed boundary as such (where TLS starts must not
  * depend on how TCP cut the stream); when found, {@code startTls} names the plaintext protocol
  * ({@link PlaintextProtocols}) and TLS decoding starts there. At most

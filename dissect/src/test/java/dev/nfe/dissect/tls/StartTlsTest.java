@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,8 @@ class StartTlsTest {
         "starttls-ldap, ldap",
         "starttls-mysql, mysql",
         "starttls-postgresql, postgresql",
-        "starttls-pgsql-hrr, postgresql"})
+        "starttls-pgsql-hrr, postgresql",
+        "starttls-socks5, socks"})
     void upgradesAreFoundAndNamed(String name, String protocol) {
         Fixture f = Fixture.load(name);
         for (char dir : new char[] {'C', 'S'}) {
@@ -203,6 +205,27 @@ class StartTlsTest {
             RecordingEvents ev = assertSameAtEveryCut(s);
             assertEquals(List.of("plaintext", "startTls socks"), ev.keys().subList(0, 2), request.length + "-byte request");
             assertNotNull(ev.first("clientHello"));
+        }
+    }
+
+    @Test
+    void tlsThroughASocks5ProxyWithUsernameAndPassword() {
+        // RFC 1928 and RFC 1929: greeting (methods: none, username/password), auth request, CONNECT
+        // request for a domain name; selection (username/password), auth status, reply (IPv4)
+        byte[] hello = Fixture.load("tls12-openssl-chain").stream('C');
+        byte[] serverHello = Fixture.load("tls12-openssl-chain").stream('S');
+        String[][] directions = {
+            {"050200020104757365720470617373" + "0501000307" + HexFormat.of().formatHex("a.b.com".getBytes()) + "01bb", "C"},
+            {"0502" + "0100" + "050000017f0000010438", "S"}};
+        for (String[] d : directions) {
+            byte[] socks = HexFormat.of().parseHex(d[0]);
+            byte[] tls = d[1].equals("C") ? hello : serverHello;
+            int record = 5 + ((tls[3] & 0xff) << 8 | (tls[4] & 0xff));
+            byte[] s = Arrays.copyOf(socks, socks.length + record);
+            System.arraycopy(tls, 0, s, socks.length, record);
+            RecordingEvents ev = assertSameAtEveryCut(s);
+            assertEquals(List.of("plaintext", "startTls socks"), ev.keys().subList(0, 2), d[1]);
+            assertNotNull(ev.first(d[1].equals("C") ? "clientHello" : "serverHello"), d[1]);
         }
     }
 

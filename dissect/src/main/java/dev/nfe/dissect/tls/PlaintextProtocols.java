@@ -15,8 +15,12 @@ final class PlaintextProtocols {
         MYSQL,
         /** one BER SEQUENCE (tag 0x30, definite length) per LDAPMessage (RFC 4511 section 4.1.1) */
         LDAP,
-        /** one 8-byte message (PostgreSQL SSLRequest / GSSENCRequest), then TLS */
-        FIXED8
+        /** one 8-byte message (PostgreSQL SSLRequest / GSSENCRequest, SOCKS4 reply), then TLS */
+        FIXED8,
+        /** one SOCKS4 request: 8 bytes, then USERID and (SOCKS4a) the domain name, each NUL-terminated */
+        SOCKS4,
+        /** one direction of a SOCKS5 handshake ({@link Socks5Framing}) */
+        SOCKS5
     }
 
     /** A recognised protocol with how sure we are (a strong hint wins over a weak one). */
@@ -35,6 +39,9 @@ final class PlaintextProtocols {
     static final Hint POSTGRESQL = new Hint("postgresql", true, Framing.FIXED8);
     static final Hint MYSQL = new Hint("mysql", true, Framing.MYSQL);
     static final Hint LDAP = new Hint("ldap", true, Framing.LDAP);
+    static final Hint SOCKS_REQUEST = new Hint("socks", true, Framing.SOCKS4);
+    static final Hint SOCKS_REPLY = new Hint("socks", true, Framing.FIXED8);
+    static final Hint SOCKS5 = new Hint("socks", true, Framing.SOCKS5);
 
     static final String UNKNOWN = "unknown";
 
@@ -129,12 +136,28 @@ final class PlaintextProtocols {
      * LDAP (RFC 4511 section 4.1.1, 4.12): LDAPMessage ::= SEQUENCE { messageID INTEGER, protocolOp ... }
      *   with protocolOp extendedReq [APPLICATION 23] (0x77) or extendedResp [APPLICATION 24] (0x78);
      *   StartTLS is the extendedReq with requestName 1.3.6.1.4.1.1466.20037 (RFC 4511 section 4.14.1)
+     * SOCKS4 ("SOCKS: A protocol for TCP proxies across firewalls"; "SOCKS 4A: A Simple Extension"):
+     *   request: VN = 4, CD = 1 CONNECT | 2 BIND, DSTPORT (2), DSTIP (4), USERID, NUL
+     *            [SOCKS4a, DSTIP = 0.0.0.x with x != 0: the domain name, NUL]
+     *   reply:   VN = 0, CD = 90 granted | 91 | 92 | 93 rejected, DSTPORT (2), DSTIP (4)
+     *   TLS through the proxy starts right after the request, and right after the reply.
+     * SOCKS5: see {@link Socks5Framing}.
      * </pre>
      */
     static Hint binaryStart(byte[] b, int len) {
         if (len >= 8 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 8 && b[4] == 0x04 && (b[5] & 0xff) == 0xd2
                 && b[6] == 0x16 && (b[7] == 0x2f || b[7] == 0x30)) {
             return POSTGRESQL;
+        }
+        // SOCKS is decided at 8 bytes: a SOCKS4 request may be 9 bytes long, with TLS right after it
+        if (len >= 8 && b[0] == 0 && (b[1] & 0xff) >= 90 && (b[1] & 0xff) <= 93) {
+            return SOCKS_REPLY;
+        }
+        if (len >= 8 && b[0] == 4 && (b[1] == 1 || b[1] == 2) && (b[2] != 0 || b[3] != 0)) {
+            return SOCKS_REQUEST;
+        }
+        if (Socks5Framing.recognise(b, len) != null) {
+            return SOCKS5;
         }
         if (len < 12) {
             return null;

@@ -3,8 +3,9 @@ package dev.nfe.dissect.tls;
 /**
  * Walks the plaintext prefix of a direction (STARTTLS): recognises the protocol with
  * {@link PlaintextProtocols} and stops right after every message end (a line end, a framed
- * binary message, an XMPP tag), which is where TLS may start besides a segment boundary. Looks
- * at {@code maxScan} bytes at most, then reports itself exhausted.
+ * binary message, a SOCKS request or reply, an XMPP tag), which is where TLS may start. Every decision depends on the bytes
+ * and their order only, never on how they were cut into calls. Looks at {@code maxScan} bytes at
+ * most, then reports itself exhausted.
  */
 final class PlaintextScanner {
     private static final int START = 12;
@@ -12,6 +13,8 @@ final class PlaintextScanner {
     private final long maxScan;
     private long scanned;
     private boolean exhausted;
+    /** the last byte scanned ended a message */
+    private boolean messageEnd;
 
     private final byte[] start = new byte[START];
     private int startLength;
@@ -23,10 +26,13 @@ final class PlaintextScanner {
     private PlaintextProtocols.Hint hint;
 
     private PlaintextProtocols.Framing framing = PlaintextProtocols.Framing.NONE;
-    private final byte[] frameHead = new byte[6];
+    private final byte[] frameHead = new byte[8];
     private int frameHeadLength;
     private long frameStart;
     private long frameEnd = -1;
+    /** SOCKS4 request: NUL-terminated strings still to come */
+    private int nulsLeft;
+    private Socks5Framing socks5;
 
     PlaintextScanner(long maxScan) {
         this.maxScan = maxScan;
@@ -38,6 +44,7 @@ final class PlaintextScanner {
      */
     int scan(byte[] b, int pos, int end) {
         int p = pos;
+        messageEnd = false;
         while (p < end) {
             byte x = b[p++];
             long at = scanned++;
@@ -75,15 +82,22 @@ final class PlaintextScanner {
                 return p;
             }
             if (boundary) {
+                messageEnd = true;
                 return p;
             }
         }
         return end;
     }
 
+    /** Whether the last byte {@link #scan} looked at ended a message (also when it was the last byte given). */
+    boolean atMessageEnd() {
+        return messageEnd;
+    }
+
     /** Bytes of the stream that were lost: lines and framing are unknown from here. */
     void gap(long bytes) {
         scanned += bytes;
+        messageEnd = false;
         startLength = START;
         lineLength = 0;
         lineClassified = true;
@@ -133,6 +147,7 @@ final class PlaintextScanner {
         }
         offer(h);
         framing = h.framing();
+        socks5 = framing == PlaintextProtocols.Framing.SOCKS5 ? Socks5Framing.recognise(start, startLength) : null;
         frameStart = 0;
         frameEnd = -1;
         frameHeadLength = 0;
@@ -145,6 +160,16 @@ final class PlaintextScanner {
 
     /** Follows the framing over the byte at stream offset {@code at}; true when a message ends after it. */
     private boolean frameByte(byte x, long at) {
+        if (framing == PlaintextProtocols.Framing.SOCKS4) {
+            return socks4Byte(x, at);
+        }
+        if (framing == PlaintextProtocols.Framing.SOCKS5) {
+            boolean end = socks5.next(x);
+            if (socks5.over()) {
+                framing = PlaintextProtocols.Framing.NONE;
+            }
+            return end;
+        }
         if (frameEnd < 0) {
             frameHead[frameHeadLength++] = x;
             long length = frameLength();
@@ -168,6 +193,24 @@ final class PlaintextScanner {
         return false;
     }
 
+    /** A SOCKS4 request (the first message of the stream): true after the NUL that ends it. */
+    private boolean socks4Byte(byte x, long at) {
+        if (at < 8) {
+            frameHead[(int) at] = x;
+            if (at == 7) {
+                // SOCKS4a: DSTIP 0.0.0.x (x != 0) says a domain name follows the USERID
+                boolean socks4a = frameHead[4] == 0 && frameHead[5] == 0 && frameHead[6] == 0 && frameHead[7] != 0;
+                nulsLeft = socks4a ? 2 : 1;
+            }
+            return false;
+        }
+        if (x == 0 && --nulsLeft == 0) {
+            framing = PlaintextProtocols.Framing.NONE;
+            return true;
+        }
+        return false;
+    }
+
     /** Total length of the current framed message from its head bytes; -1 = need more, -2 = not framed. */
     private long frameLength() {
         return switch (framing) {
@@ -175,6 +218,7 @@ final class PlaintextScanner {
             case MYSQL -> frameHeadLength < 4 ? -1
                     : 4L + ((frameHead[0] & 0xff) | (frameHead[1] & 0xff) << 8 | (frameHead[2] & 0xff) << 16);
             case LDAP -> ldapLength();
+            case SOCKS4, SOCKS5 -> -1; // see socks4Byte, Socks5Framing
             case NONE -> -2;
         };
     }

@@ -141,7 +141,7 @@ final class RecordLayer {
                 case HEADER -> pos = header(b, pos, end);
                 case BUFFER_BODY -> pos = bufferBody(b, pos, end);
                 case SKIP_BODY -> pos = skipBody(b, pos, end);
-                case PLAINTEXT -> pos = plaintext(b, pos, end, pos == off);
+                case PLAINTEXT -> pos = plaintext(b, pos, end);
                 case RESYNC -> pos = resync(b, pos, end, pos == off);
                 case DONE -> pos = end;
             }
@@ -182,7 +182,6 @@ final class RecordLayer {
                 }
             }
             case PLAINTEXT -> {
-                window.clear();
                 plaintext.gap(bytes);
                 if (plaintext.state() == PlaintextUpgrade.State.EXHAUSTED) {
                     phase = Phase.DONE;
@@ -259,7 +258,10 @@ final class RecordLayer {
         // a first record whose type and version are right but whose length is not is broken TLS, not plaintext
         boolean tlsShaped = header.reason == RecordProbe.RECORD_OVERFLOW || header.reason == RecordProbe.EMPTY_RECORD;
         if (mode != TlsStreamDecoder.Mode.UNKNOWN || tlsShaped) {
-            byte[] first = window.prefix(5, b, pos, end);
+            // the evidence is the bytes the probe decided on: how many more the feed happened to
+            // hold must not change what is reported (the tls-stream fuzzer found that it did)
+            byte[] seen = window.prefix(RecordProbe.MAX_PROBE_BYTES, b, pos, end);
+            byte[] first = java.util.Arrays.copyOf(seen, RecordProbe.decidingLength(seen, expectation(), maxBody));
             window.clear();
             report.violation("bad_record_header: " + header.reason + " (" + ProbeWindow.hex(first) + ")");
             phase = Phase.DONE;
@@ -270,15 +272,13 @@ final class RecordLayer {
         phase = Phase.PLAINTEXT;
         plaintext = new PlaintextUpgrade(report, window, maxBody, limits.maxPlaintextScan());
         report.events.plaintext(first, report.frame, report.ts);
-        if (window.length > 0) {
-            int old = window.length;
-            window.clear();
-            plaintext.scanKept(window.bytes, 0, old);
-            if (plaintext.state() == PlaintextUpgrade.State.EXHAUSTED) {
-                phase = Phase.DONE;
-            }
+        if (window.length == 0) {
+            return pos;
         }
-        return pos;
+        // the undecided first bytes kept from earlier feeds are plaintext too; TLS may start inside them
+        int next = plaintext.keptNotTls(b, pos, end);
+        afterPlaintext();
+        return next;
     }
 
     /** Starts the body of the record whose header is in {@link #header}. */
@@ -396,15 +396,19 @@ final class RecordLayer {
 
     // ------------------------------------------------------------------------------ plaintext, resync
 
-    private int plaintext(byte[] b, int pos, int end, boolean chunkStart) {
-        int next = plaintext.consume(b, pos, end, chunkStart);
+    private int plaintext(byte[] b, int pos, int end) {
+        int next = plaintext.consume(b, pos, end);
+        afterPlaintext();
+        return next;
+    }
+
+    private void afterPlaintext() {
         switch (plaintext.state()) {
             case SCANNING -> {
             }
             case UPGRADED -> phase = Phase.HEADER; // the mode stays PLAINTEXT until the first record
             case EXHAUSTED -> phase = Phase.DONE;
         }
-        return next;
     }
 
     private int resync(byte[] b, int pos, int end, boolean chunkStart) {

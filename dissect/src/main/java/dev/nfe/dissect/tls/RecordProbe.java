@@ -263,13 +263,15 @@ public final class RecordProbe {
             }
             return tlsHeader(b, off, len, true, maxBody, -1, h);
         }
-        if (len >= 6 && (b[off + 5] & 0xff) != 1 && (b[off + 5] & 0xff) != 2) {
-            return notTls(h, "first handshake message is not a ClientHello or ServerHello");
-        }
+        // checks in byte order, each as soon as its bytes are there: which check fails first (the
+        // reason) must not depend on how many bytes the caller had
         if (len >= 5) {
             int recordLength = u16(b, off + 3);
             if (recordLength < 4 + 38) {
                 return notTls(h, "handshake record too short for a hello");
+            }
+            if (len >= 6 && (b[off + 5] & 0xff) != 1 && (b[off + 5] & 0xff) != 2) {
+                return notTls(h, "first handshake message is not a ClientHello or ServerHello");
             }
             if (len >= 9) {
                 int msgLength = ((b[off + 6] & 0xff) << 16) | u16(b, off + 7);
@@ -291,6 +293,21 @@ public final class RecordProbe {
             return NEED_MORE;
         }
         return tlsHeader(b, off, len, true, maxBody, -1, h);
+    }
+
+    /**
+     * How many of the bytes {@code b} the probe needs to answer: the shortest prefix whose answer is
+     * not "need more" (all of them when it needs more). A report quotes these bytes, so that it does
+     * not depend on how many bytes the caller happened to have.
+     */
+    static int decidingLength(byte[] b, Expect expect, int maxBody) {
+        Header h = new Header();
+        for (int k = 1; k < b.length; k++) {
+            if (probeInto(b, 0, k, expect, maxBody, -1, h) != NEED_MORE) {
+                return k;
+            }
+        }
+        return b.length;
     }
 
     private static int u16(byte[] b, int p) {

@@ -62,10 +62,11 @@ import java.util.Objects;
  * {@code plaintext} is reported once (with up to 16 first bytes) and the mode becomes
  * {@link Mode#PLAINTEXT}. From then on TLS is looked for, strictly ({@link RecordProbe.Expect#UPGRADE}:
  * a handshake record starting a ClientHello or ServerHello, a 2-byte plaintext alert with a
- * registered description, or an SSLv2 CLIENT-HELLO), at the start of every later feed and right
- * after every plaintext message end (line end, MySQL packet, LDAP message, PostgreSQL SSLRequest
- * or 'S' answer, XMPP tag); when found, {@code startTls} names the plaintext
- * protocol ({@link PlaintextProtocols}) and TLS decoding starts there. At most
+ * registered description, or an SSLv2 CLIENT-HELLO), right after every plaintext message end (line
+ * end, MySQL packet, LDAP message, PostgreSQL SSLRequest or 'S' answer, SOCKS request or reply,
+ * XMPP tag) and right after a gap, never at a feed boundary as such (where TLS starts must not
+ * depend on how TCP cut the stream); when found, {@code startTls} names the plaintext protocol
+ * ({@link PlaintextProtocols}) and TLS decoding starts there. At most
  * {@link TlsLimits#maxPlaintextScan} plaintext bytes are looked at (then anomaly
  * {@code plaintext_scan_limit} and {@link #wantsBytes()} turns false).
  *

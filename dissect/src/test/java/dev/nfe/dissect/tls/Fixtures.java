@@ -36,6 +36,8 @@ final class Fixtures {
             "starttls-postgresql",
             "starttls-smtp-arkime",
             "starttls-smtp-ndpi-v6",
+            "starttls-socks4",
+            "starttls-socks5",
             "tls12-openssl-chain",
             "tls13-chrome-kyber",
             "tls13-draft16-ff52",

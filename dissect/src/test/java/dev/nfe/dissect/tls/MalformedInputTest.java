@@ -186,10 +186,26 @@ class MalformedInputTest {
         d.feed(hello, 0, firstRecord(hello), 1, 0);
         d.feed(junk, 0, junk.length, 2, 0);
         d.feed(hello, 0, firstRecord(hello), 3, 0);
-        assertEquals("violation bad_record_header: record version major not 3 (47 45 54 20 2f)",
+        // the evidence is the bytes the probe decided on ("GE": G is a content type, E no major version)
+        assertEquals("violation bad_record_header: record version major not 3 (47 45)",
                 ev.events.get(ev.events.size() - 1).key());
         assertEquals(2, ev.events.get(ev.events.size() - 1).frame());
         assertEquals(1, ev.of("violation").size());
+    }
+
+    @Test
+    void aViolationQuotesTheBytesItWasDecidedOnWhateverTheCut() {
+        // the tls-stream fuzzer's finding: after a record, 00 02 01 01 00 quoted all 5 bytes fed
+        // whole and 3 when the feed ended after 00 02 01; the decision falls at the 2nd byte
+        byte[] hello = Fixture.load("tls12-openssl-chain").stream('C');
+        int n = firstRecord(hello);
+        byte[] s = Arrays.copyOf(hello, n + 5);
+        System.arraycopy(HexFormat.of().parseHex("0002010100"), 0, s, n, 5);
+        for (int[] cuts : new int[][] {{}, {n + 1}, {n + 2}, {n + 3}, {n + 4}}) {
+            RecordingEvents ev = Feeding.cuts(s, cuts, new TlsContext(TlsLimits.DEFAULT));
+            assertEquals("violation bad_record_header: record version major not 3 (00 02)",
+                    ev.events.get(ev.events.size() - 1).key(), Arrays.toString(cuts));
+        }
     }
 
     @Test

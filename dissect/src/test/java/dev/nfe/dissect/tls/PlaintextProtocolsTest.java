@@ -57,14 +57,19 @@ class PlaintextProtocolsTest {
         "4a0000000a352e372e3136004d682000, mysql",
         "200000018faa3a00ffffff0021000000, mysql",
         "301d02010177188016312e332e362e31, ldap",
-        "300c02010178070a0100040004000000, ldap"})
+        "300c02010178070a0100040004000000, ldap",
+        "005a01bb83fd3d50, socks",
+        "040101bb000000016664376263663762, socks",
+        "05020001050100042a00145040060800, socks",
+        "0500050000017f000001, socks"})
     void binaryStarts(String hex, String expected) {
         byte[] b = HexFormat.of().parseHex(hex);
         assertEquals(expected, PlaintextProtocols.binaryStart(b, Math.min(12, b.length)).protocol());
     }
 
     @ParameterizedTest
-    @CsvSource({"474554202f20485454502f312e310d0a", "000000000000000000000000", "300c020101630000000000000000"})
+    @CsvSource({"474554202f20485454502f312e310d0a", "000000000000000000000000", "300c020101630000000000000000",
+        "050000000000000000000000", "0502000105090004000000000000"})
     void binaryStartsThatSayNothing(String hex) {
         byte[] b = HexFormat.of().parseHex(hex);
         assertNull(PlaintextProtocols.binaryStart(b, 12));

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ public final class IncidentsApp implements AutoCloseable {
 
     /** @param metrics where the Streams client's own metrics and the app's counters go; null for none */
     public IncidentsApp(KafkaSettings settings, IncidentsOptions options, NfeMetrics metrics) {
-        streams = new KafkaStreams(topology(settings, options, counters), config(settings, options));
+        Properties config = config(settings, options);
+        streams = new KafkaStreams(topology(settings, options, counters, config), config);
         streams.setUncaughtExceptionHandler(e -> {
             // the thread's tasks go back to their last commit and are redone: nothing is lost or doubled
             LOG.error("incidents app: a stream thread failed, replacing it: {}", e.toString(), e);
@@ -58,8 +60,10 @@ public final class IncidentsApp implements AutoCloseable {
         }
     }
 
-    static Topology topology(KafkaSettings settings, IncidentsOptions options, IncidentCounters counters) {
-        Topology t = new Topology();
+    static Topology topology(KafkaSettings settings, IncidentsOptions options, IncidentCounters counters,
+                             Properties config) {
+        // with the app's own config (a bare Topology makes a default one, and Streams warns about it)
+        Topology t = new Topology(new TopologyConfig(new StreamsConfig(config)));
         t.addSource("observations", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 settings.topics().observations());
         t.addProcessor("incidents", () -> new IncidentsProcessor(options, counters), "observations");

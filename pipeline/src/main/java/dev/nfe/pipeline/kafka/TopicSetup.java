@@ -83,12 +83,14 @@ public final class TopicSetup {
     private static void awaitLeaders(Admin admin, List<String> names)
             throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Map<TopicPartition, OffsetSpec> query = new HashMap<>();
-        for (var d : admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
-            d.partitions().forEach(p -> query.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-        }
         while (true) {
             try {
+                // a topic just created may not be known to describe yet either (UNKNOWN_TOPIC_OR_PARTITION)
+                Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+                for (var d : admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                    d.partitions().forEach(p -> query.put(new TopicPartition(d.name(), p.partition()),
+                            OffsetSpec.latest()));
+                }
                 admin.listOffsets(query).all().get(10, TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException | TimeoutException e) {

@@ -19,29 +19,26 @@ import java.util.List;
  * published host records in one transaction):
  * <ul>
  *   <li>{@code observations}: the observations ({@link ObservationKeys}: per host, in event-time order);</li>
- *   <li>{@code host-counts}: observations kept per host;</li>
  *   <li>{@code dirty-hosts}: hosts to recompute at the next punctuation (a store, not a set in
  *       memory: a crash between the commit of an observation and the recompute must not lose it);</li>
  *   <li>{@code sealed-incidents}: the final incidents of observations already dropped (a HostIncidents record);</li>
  *   <li>{@code published}: per host, what was last published (a digest) and when its open incidents would close;</li>
- *   <li>{@code meta}: the partition's event-time clock, its observation count, and the inputs whose end is awaited.</li>
+ *   <li>{@code meta}: the partition's event-time clock (as of the last punctuation or input end; the
+ *       observations' own times make up the rest at a restart), and the inputs whose end is awaited.</li>
  * </ul>
  */
 final class IncidentStores {
     static final String OBSERVATIONS = "observations";
-    static final String COUNTS = "host-counts";
     static final String DIRTY = "dirty-hosts";
     static final String SEALED = "sealed-incidents";
     static final String PUBLISHED = "published";
     static final String META = "meta";
     static final byte[] MARK = new byte[0];
     private static final String CLOCK = "clock";
-    private static final String TOTAL = "total";
     private static final String SOURCE = "source:";
     private static final String SOURCES = "sources";
 
     final KeyValueStore<Bytes, byte[]> observations;
-    final KeyValueStore<String, Long> counts;
     final KeyValueStore<String, byte[]> dirty;
     final KeyValueStore<String, byte[]> sealed;
     final KeyValueStore<String, byte[]> published;
@@ -49,7 +46,6 @@ final class IncidentStores {
 
     IncidentStores(ProcessorContext<?, ?> context) {
         observations = context.getStateStore(OBSERVATIONS);
-        counts = context.getStateStore(COUNTS);
         dirty = context.getStateStore(DIRTY);
         sealed = context.getStateStore(SEALED);
         published = context.getStateStore(PUBLISHED);
@@ -59,7 +55,6 @@ final class IncidentStores {
     static List<StoreBuilder<?>> builders() {
         return List.of(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OBSERVATIONS), Serdes.Bytes(), Serdes.ByteArray()),
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(COUNTS), Serdes.String(), Serdes.Long()),
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DIRTY), Serdes.String(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SEALED), Serdes.String(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PUBLISHED), Serdes.String(), Serdes.ByteArray()),
@@ -67,7 +62,7 @@ final class IncidentStores {
     }
 
     static String[] names() {
-        return new String[] {OBSERVATIONS, COUNTS, DIRTY, SEALED, PUBLISHED, META};
+        return new String[] {OBSERVATIONS, DIRTY, SEALED, PUBLISHED, META};
     }
 
     /** The partition's event time: the latest observation or finished input's end seen. */
@@ -75,19 +70,8 @@ final class IncidentStores {
         return longOf(CLOCK, Long.MIN_VALUE);
     }
 
-    void advanceClock(long ts) {
-        if (ts > clock()) {
-            meta.put(CLOCK, bytes(ts));
-        }
-    }
-
-    /** Observations kept in this partition. */
-    long total() {
-        return longOf(TOTAL, 0);
-    }
-
-    void addTotal(long delta) {
-        meta.put(TOTAL, bytes(total() + delta));
+    void setClock(long ts) {
+        meta.put(CLOCK, bytes(ts));
     }
 
     /**

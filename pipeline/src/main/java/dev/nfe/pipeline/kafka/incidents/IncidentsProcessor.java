@@ -22,7 +22,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * The incidents of one observations partition (all observations of a server host are on one,
@@ -32,15 +36,33 @@ import java.util.List;
  * (every minute) marks hosts whose open incidents are due to close, or whose oldest observations
  * have passed the retention. When an input has ended on every segments partition, every host is
  * recomputed with the end of that input as the end of what was seen.
+ *
+ * <p>A recompute folds all of a host's observations, so a busy host is recomputed at most every
+ * {@link #RECOMPUTE_EVERY_MS} (or commit interval, if longer), and its observations are kept decoded
+ * in memory between recomputes (rebuilt from the store after a restart), so that each is decoded once.
  */
 final class IncidentsProcessor implements Processor<byte[], byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentsProcessor.class);
     static final Duration SWEEP = Duration.ofSeconds(60);
+    static final long RECOMPUTE_EVERY_MS = 2_000;
 
     private final IncidentsOptions options;
     private final IncidentCounters counters;
     private ProcessorContext<String, byte[]> context;
     private IncidentStores stores;
+    /** Per host, its stored observations decoded, by store key; a host is here once it was recomputed. */
+    private final Map<String, NavigableMap<Bytes, Observation>> decoded = new HashMap<>();
+    /** Per host, when it was last recomputed (wall clock); not kept over a restart, which recomputes all. */
+    private final Map<String, Long> recomputedAt = new HashMap<>();
+    /**
+     * Per host, its observations in the store; and the partition's event-time clock. Both are
+     * derived from the stores at init (so they cost no changelog write per observation); the
+     * clock is also kept in the meta store at each punctuation, for the input ends that move it.
+     */
+    private final Map<String, Long> counts = new HashMap<>();
+    private long total;
+    private long clock;
+    private long persistedClock;
 
     IncidentsProcessor(IncidentsOptions options, IncidentCounters counters) {
         this.options = options;
@@ -51,6 +73,21 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.stores = new IncidentStores(context);
+        decoded.clear(); // a task revived after a failure starts from its restored stores
+        recomputedAt.clear();
+        counts.clear();
+        total = 0;
+        clock = stores.clock();
+        try (KeyValueIterator<Bytes, byte[]> it = stores.observations.all()) {
+            while (it.hasNext()) {
+                Bytes key = it.next().key;
+                String host = ObservationKeys.hostOf(key);
+                counts.merge(host, 1L, Long::sum);
+                total++;
+                clock = Math.max(clock, ObservationKeys.tsOf(key, host));
+            }
+        }
+        persistedClock = clock;
         context.schedule(Duration.ofMillis(options.commitIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
                 t -> recomputeDirty());
         context.schedule(SWEEP, PunctuationType.WALL_CLOCK_TIME, t -> sweep());
@@ -75,8 +112,8 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
 
     private void observation(Observation o, byte[] encoded) {
         counters.observations.incrementAndGet();
-        stores.advanceClock(o.tsNanos());
-        if (o.tsNanos() < horizon(stores.clock())) {
+        clock = Math.max(clock, o.tsNanos());
+        if (o.tsNanos() < horizon(clock)) {
             if (counters.tooLate.incrementAndGet() <= 10) {
                 LOG.warn("an observation of {} at {} came after the incident retention had passed it (from {}):"
                         + " left out", o.host(), o.tsNanos(), o.capture());
@@ -87,7 +124,7 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
         if (stores.observations.get(key) != null) {
             return; // the same observation again: it is one
         }
-        Long kept = stores.counts.get(o.host());
+        Long kept = counts.get(o.host());
         long n = kept == null ? 0 : kept;
         if (n >= options.maxPerHost()) {
             evictOldest(o.host());
@@ -96,25 +133,36 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
                 LOG.warn("server host {} has {} observations kept: its oldest go (its incidents lose their start)",
                         o.host(), options.maxPerHost());
             }
-        } else if (stores.total() >= options.maxPerPartition()) {
+        } else if (total >= options.maxPerPartition()) {
             if (counters.partitionFull.incrementAndGet() == 1) {
                 LOG.warn("an observations partition has {} observations kept: new ones are left out until the"
                         + " retention frees room", options.maxPerPartition());
             }
             return;
         } else {
-            stores.addTotal(1);
+            total++;
         }
         stores.observations.put(key, encoded);
-        stores.counts.put(o.host(), n + 1);
-        stores.dirty.put(o.host(), IncidentStores.MARK);
+        NavigableMap<Bytes, Observation> cached = decoded.get(o.host());
+        if (cached != null) {
+            cached.put(key, o);
+        }
+        counts.put(o.host(), n + 1);
+        if (stores.dirty.get(o.host()) == null) {
+            stores.dirty.put(o.host(), IncidentStores.MARK);
+        }
     }
 
     private void evictOldest(String host) {
         try (KeyValueIterator<Bytes, byte[]> it = stores.observations.range(ObservationKeys.from(host),
                 ObservationKeys.to(host))) {
             if (it.hasNext()) {
-                stores.observations.delete(it.next().key);
+                Bytes key = it.next().key;
+                stores.observations.delete(key);
+                NavigableMap<Bytes, Observation> cached = decoded.get(host);
+                if (cached != null) {
+                    cached.remove(key);
+                }
             }
         }
     }
@@ -130,13 +178,17 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
         }
         if (complete) {
             counters.sourcesCompleted.incrementAndGet();
-            stores.advanceClock(e.getEventTsNanos());
+            clock = Math.max(clock, e.getEventTsNanos());
+            persistClock();
             // the end of what was seen moved: every host's states are measured again
-            List<String> hosts = new ArrayList<>();
-            try (KeyValueIterator<String, Long> it = stores.counts.all()) {
-                it.forEachRemaining(kv -> hosts.add(kv.key));
-            }
-            hosts.forEach(h -> stores.dirty.put(h, IncidentStores.MARK));
+            counts.keySet().forEach(h -> stores.dirty.put(h, IncidentStores.MARK));
+        }
+    }
+
+    private void persistClock() {
+        if (clock != persistedClock) {
+            stores.setClock(clock);
+            persistedClock = clock;
         }
     }
 
@@ -149,7 +201,15 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
         try (KeyValueIterator<String, byte[]> it = stores.dirty.all()) {
             it.forEachRemaining(kv -> hosts.add(kv.key));
         }
+        persistClock();
+        long now = context.currentSystemTimeMs();
+        long every = Math.max(RECOMPUTE_EVERY_MS, options.commitIntervalMs());
         for (String h : hosts) {
+            Long last = recomputedAt.get(h);
+            if (last != null && now - last < every) {
+                continue; // still dirty: its turn comes
+            }
+            recomputedAt.put(h, now);
             recompute(h);
             stores.dirty.delete(h);
         }
@@ -158,22 +218,26 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
     private void recompute(String host) {
         counters.recomputed.incrementAndGet();
         List<Observation> obs = load(host);
-        long clock = stores.clock();
         long horizon = horizon(clock);
         long forceBefore = horizon == Long.MIN_VALUE ? Long.MIN_VALUE : horizon - options.retentionNanos();
         HostRecompute.Result res = HostRecompute.run(obs, clock, horizon, forceBefore, options.engine());
         List<Incident> sealed = HostRecords.incidents(stores.sealed.get(host));
         if (res.sealIndex() > 0) {
+            NavigableMap<Bytes, Observation> cached = decoded.get(host);
             for (Observation o : obs.subList(0, res.sealIndex())) {
-                stores.observations.delete(ObservationKeys.key(o.host(), o.tsNanos(), o.order()));
+                Bytes key = ObservationKeys.key(o.host(), o.tsNanos(), o.order());
+                stores.observations.delete(key);
+                cached.remove(key);
             }
             long left = obs.size() - res.sealIndex();
             if (left == 0) {
-                stores.counts.delete(host);
+                counts.remove(host);
+                decoded.remove(host);
+                recomputedAt.remove(host);
             } else {
-                stores.counts.put(host, left);
+                counts.put(host, left);
             }
-            stores.addTotal(-res.sealIndex());
+            total -= res.sealIndex();
             counters.sealed.addAndGet(res.sealIndex());
             if (res.forced() && counters.forcedCuts.incrementAndGet() <= 10) {
                 LOG.warn("server host {}: a fault that never paused for {} s outlasted the retention: its incident"
@@ -233,18 +297,14 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
 
     /** Hosts whose open incidents are due to close, or whose oldest observations passed the retention. */
     private void sweep() {
-        long clock = stores.clock();
         long horizon = horizon(clock);
         List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = stores.counts.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, Long> kv = it.next();
-                byte[] p = stores.published.get(kv.key);
-                if (p != null && ByteBuffer.wrap(p).getLong() < clock) {
-                    due.add(kv.key);
-                } else if (oldest(kv.key) < horizon) {
-                    due.add(kv.key);
-                }
+        for (String host : counts.keySet()) {
+            byte[] p = stores.published.get(host);
+            if (p != null && ByteBuffer.wrap(p).getLong() < clock) {
+                due.add(host);
+            } else if (oldest(host) < horizon) {
+                due.add(host);
             }
         }
         due.forEach(h -> stores.dirty.put(h, IncidentStores.MARK));
@@ -258,18 +318,25 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
         }
     }
 
+    /** The host's observations in event-time order, decoded from the store once. */
     private List<Observation> load(String host) {
-        List<Observation> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = stores.observations.range(ObservationKeys.from(host),
-                ObservationKeys.to(host))) {
-            while (it.hasNext()) {
-                try {
-                    out.add(ObservationAvro.fromAvro(AvroValues.decodeObservation(it.next().value)));
-                } catch (BadRecordException e) {
-                    counters.undecodable.incrementAndGet(); // it was decoded once already: cannot happen
+        NavigableMap<Bytes, Observation> cached = decoded.get(host);
+        if (cached == null) {
+            cached = new TreeMap<>();
+            try (KeyValueIterator<Bytes, byte[]> it = stores.observations.range(ObservationKeys.from(host),
+                    ObservationKeys.to(host))) {
+                while (it.hasNext()) {
+                    KeyValue<Bytes, byte[]> kv = it.next();
+                    try {
+                        cached.put(kv.key, ObservationAvro.fromAvro(AvroValues.decodeObservation(kv.value)));
+                    } catch (BadRecordException e) {
+                        counters.undecodable.incrementAndGet(); // it was decoded once already: cannot happen
+                    }
                 }
             }
+            decoded.put(host, cached);
         }
+        List<Observation> out = new ArrayList<>(cached.values());
         out.sort(HostRecompute.EVENT_TIME);
         return out;
     }

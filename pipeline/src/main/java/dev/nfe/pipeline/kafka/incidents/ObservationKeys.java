@@ -32,6 +32,16 @@ final class ObservationKeys {
         return bound(host, (byte) 1);
     }
 
+    /** The host a key belongs to. */
+    static String hostOf(Bytes key) {
+        byte[] k = key.get();
+        int i = 0;
+        while (i < k.length && k[i] != 0) {
+            i++;
+        }
+        return new String(k, 0, i, StandardCharsets.UTF_8);
+    }
+
     /** The event time a key holds. */
     static long tsOf(Bytes key, String host) {
         int at = host.getBytes(StandardCharsets.UTF_8).length + 1;

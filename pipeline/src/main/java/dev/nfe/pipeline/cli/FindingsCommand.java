@@ -205,6 +205,7 @@ final class FindingsCommand extends Command {
         private final FindingFilter filter;
         private final ResultSink live;
         private final Map<String, List<Incident>> hosts = new HashMap<>();
+        private static final int MAX_REMEMBERED = 100_000;
         private final Map<String, Incident> printed = new HashMap<>();
 
         HostIncidentsView(FindingFilter filter, ResultSink live) {
@@ -220,6 +221,9 @@ final class FindingsCommand extends Command {
                     hosts.put(host, list);
                 }
                 return;
+            }
+            if (printed.size() > MAX_REMEMBERED) {
+                printed.clear(); // bounded: an unchanged incident may then be printed once more
             }
             for (Incident i : list) {
                 if (filter.accepts(i) && !i.equals(printed.get(i.incidentId()))) {

@@ -87,7 +87,7 @@ public final class FindingsReader {
             consumer = c;
             String topic = settings.topics().findings();
             List<TopicPartition> parts = partitions(c, topic);
-            List<TopicPartition> incidentParts = incidents ? partitions(c, settings.topics().incidents()) : List.of();
+            List<TopicPartition> incidentParts = incidents ? incidentPartitions(c) : List.of();
             List<TopicPartition> all = new ArrayList<>(parts);
             all.addAll(incidentParts);
             c.assign(all);
@@ -148,6 +148,16 @@ public final class FindingsReader {
             }
         }
         handler.hostIncidents(host, list);
+    }
+
+    /** None when the topic is missing (dissectors older than incidents, or all run with --no-incidents). */
+    private List<TopicPartition> incidentPartitions(KafkaConsumer<byte[], byte[]> c) {
+        try {
+            return partitions(c, settings.topics().incidents());
+        } catch (java.io.IOException e) {
+            LOG.warn("{}: findings only", e.getMessage());
+            return List.of();
+        }
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) throws java.io.IOException {

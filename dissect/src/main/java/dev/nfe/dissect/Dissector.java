@@ -100,7 +100,7 @@ public final class Dissector {
         Connection c = flows.get(key);
         if (c != null) {
             boolean newSyn = s.syn() && !s.ackFlag() && c.reusedBy(s);
-            boolean idle = ts - c.lastTs() > (c.closed() ? config.closedTimeoutNanos() : config.idleTimeoutNanos());
+            boolean idle = ts - c.lastTs() > timeout(c);
             if (newSyn || idle) {
                 if (newSyn) {
                     portReuse++;
@@ -132,7 +132,8 @@ public final class Dissector {
         if (tsNanos > now) {
             now = tsNanos;
         }
-        long horizon = Math.min(config.closedTimeoutNanos(), config.idleTimeoutNanos());
+        long horizon = Math.min(Math.min(config.closedTimeoutNanos(), config.resetTimeoutNanos()),
+                config.idleTimeoutNanos());
         List<Connection> done = null;
         Iterator<Map.Entry<FlowKey, Connection>> it = flows.entrySet().iterator();
         while (it.hasNext()) {
@@ -141,7 +142,7 @@ public final class Dissector {
             if (quiet <= horizon) {
                 break; // access order: everything after this is more recent
             }
-            long limit = c.closed() ? config.closedTimeoutNanos() : config.idleTimeoutNanos();
+            long limit = timeout(c);
             if (quiet > limit) {
                 it.remove();
                 expiredIdle++;
@@ -194,6 +195,12 @@ public final class Dissector {
     public DissectorStats stats() {
         return new DissectorStats(segments, connections, sessions, findingCount, flows.size(), expiredIdle, evicted,
                 portReuse, pendingBudget.refusals(), timelinesCapped);
+    }
+
+    /** How long {@code c} may stay quiet before it is finalised: reset, closed, or open. */
+    private long timeout(Connection c) {
+        return c.resetSeen() ? config.resetTimeoutNanos()
+                : c.closed() ? config.closedTimeoutNanos() : config.idleTimeoutNanos();
     }
 
     private void evictOldest() {

@@ -17,7 +17,10 @@ import java.util.Set;
  * @param maxAlertsPerSession    alerts listed per session
  * @param maxRstFrames           RST frame numbers listed per session
  * @param idleTimeoutNanos       an open connection with no segment for this long is finalised
- * @param closedTimeoutNanos     a connection that saw RST or FIN both ways is finalised after this much quiet
+ * @param closedTimeoutNanos     a connection that saw FIN both ways is finalised after this much quiet
+ * @param resetTimeoutNanos      a connection that saw a RST is finalised after this much quiet: as long as
+ *                               {@code closedTimeoutNanos} for files (late retransmissions stay in their
+ *                               session); a live agent uses less, so its finding comes within a second
  * @param noResponseNanos        a ClientHello unanswered for this long (at flow end) is NO_SERVER_RESPONSE,
  *                               shorter is INDETERMINATE
  * @param tlsPorts               server ports on which a connection that never spoke TLS is still reported
@@ -34,6 +37,7 @@ public record DissectorConfig(
         int maxRstFrames,
         long idleTimeoutNanos,
         long closedTimeoutNanos,
+        long resetTimeoutNanos,
         long noResponseNanos,
         Set<Integer> tlsPorts) {
 
@@ -43,7 +47,7 @@ public record DissectorConfig(
 
     public DissectorConfig {
         if (maxFlows < 1 || maxPendingPerDirection < 0 || maxPendingTotal < 0 || maxEventsPerConnection < 16
-                || maxAlertsPerSession < 1 || maxRstFrames < 1 || idleTimeoutNanos <= 0 || closedTimeoutNanos <= 0
+                || maxAlertsPerSession < 1 || maxRstFrames < 1 || idleTimeoutNanos <= 0 || closedTimeoutNanos <= 0 || resetTimeoutNanos <= 0
                 || noResponseNanos <= 0) {
             throw new IllegalArgumentException("invalid dissector limits");
         }
@@ -52,17 +56,23 @@ public record DissectorConfig(
 
     public static DissectorConfig defaults(String capture) {
         return new DissectorConfig(capture, TlsLimits.DEFAULT, DEFAULT_MAX_FLOWS, 256 * 1024, 256L * 1024 * 1024, 256, 32, 20,
-                300 * SECOND, 5 * SECOND, 5 * SECOND,
+                300 * SECOND, 5 * SECOND, 5 * SECOND, 5 * SECOND,
                 Set.of(443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443));
     }
 
     public DissectorConfig withCapture(String name) {
         return new DissectorConfig(name, tls, maxFlows, maxPendingPerDirection, maxPendingTotal, maxEventsPerConnection,
-                maxAlertsPerSession, maxRstFrames, idleTimeoutNanos, closedTimeoutNanos, noResponseNanos, tlsPorts);
+                maxAlertsPerSession, maxRstFrames, idleTimeoutNanos, closedTimeoutNanos, resetTimeoutNanos, noResponseNanos, tlsPorts);
     }
 
     public DissectorConfig withMaxFlows(int flows) {
         return new DissectorConfig(capture, tls, flows, maxPendingPerDirection, maxPendingTotal, maxEventsPerConnection,
-                maxAlertsPerSession, maxRstFrames, idleTimeoutNanos, closedTimeoutNanos, noResponseNanos, tlsPorts);
+                maxAlertsPerSession, maxRstFrames, idleTimeoutNanos, closedTimeoutNanos, resetTimeoutNanos, noResponseNanos, tlsPorts);
+    }
+
+    /** The same with connections closed by a RST finalised after {@code nanos} of quiet. */
+    public DissectorConfig withResetTimeout(long nanos) {
+        return new DissectorConfig(capture, tls, maxFlows, maxPendingPerDirection, maxPendingTotal, maxEventsPerConnection,
+                maxAlertsPerSession, maxRstFrames, idleTimeoutNanos, closedTimeoutNanos, nanos, noResponseNanos, tlsPorts);
     }
 }

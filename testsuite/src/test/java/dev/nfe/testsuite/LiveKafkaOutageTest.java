@@ -44,7 +44,8 @@ class LiveKafkaOutageTest {
             List<String> cmd = new ArrayList<>(Nfe.command());
             cmd.addAll(List.of("agent", "--interface", veth.captureInterface(), "--kafka", kafka.bootstrap(), "--kafka-config",
                     props.toString(), "--topic-prefix", "live.", "--agent-id", "live-agent", "--queue-bytes", "4194304",
-                    // a 64 KiB-MTU veth makes every immediate-mode ring slot 64 KiB: 256 MiB hold 4,096 frames
+                    // the kernel ring must not be what drops: 256 MiB hold the whole replay, also with
+                    // --immediate (a 64 KiB-MTU veth makes every slot 64 KiB: 4,096 frames)
                     "--buffer-size", "268435456",
                     "--stats-interval", "1"));
             Process agent = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -16,15 +16,15 @@ import java.util.regex.Pattern;
  * One scrape of a {@code /metrics} endpoint over real HTTP, read as Prometheus text format
  * 0.0.4 samples: {@code name{label="value",...} value}. Comments are skipped.
  */
-record Scrape(List<Sample> samples) {
+public record Scrape(List<Sample> samples) {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)(?: \\S+)?");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
-    static Scrape of(String url) throws Exception {
+    public static Scrape of(String url) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -81,7 +81,7 @@ record Scrape(List<Sample> samples) {
     }
 
     /** The sum over those samples (0 when there is none). */
-    double sum(String name, String... labels) {
+    public double sum(String name, String... labels) {
         return find(name, labels).stream().mapToDouble(Sample::value).sum();
     }
 

@@ -1,6 +1,7 @@
 /**
- * Live capture without libpcap types: the options, {@code pcap_stats} counters and errors of
- * {@link dev.nfe.capture.pcap4j.LiveInterface}, the pcap4j adapter that opens an interface and
- * is driven by its caller's capture thread with {@code pcap_dispatch} and {@code pcap_breakloop}.
+ * Live capture without native types: the options, counters and errors of a live interface, and
+ * {@link dev.nfe.capture.live.LiveSource}, which the caller's capture thread drives. The readers
+ * are in {@code dev.nfe.capture.pcap4j}: the agent's own TPACKET_V3 ring reader and the libpcap one,
+ * chosen by {@code LiveSources.open}.
  */
 package dev.nfe.capture.live;

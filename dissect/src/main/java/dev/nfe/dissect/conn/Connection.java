@@ -76,6 +76,11 @@ public final class Connection {
         return log.rstCount() > 0 || (dirs[1] != null && dirs[0].finSeen() && dirs[1].finSeen());
     }
 
+    /** True once a RST was seen: the connection is over for both ends. */
+    public boolean resetSeen() {
+        return log.rstCount() > 0;
+    }
+
     public long lastTs() {
         return lastTs;
     }

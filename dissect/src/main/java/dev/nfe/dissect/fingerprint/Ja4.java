@@ -12,7 +12,11 @@ import java.util.List;
  * JA4+ methods are under the FoxIO licence and deliberately not implemented here).
  *
  * <p>Spec followed: {@code technical_details/JA4.md} in github.com/FoxIO-LLC/ja4, the revision
- * that has the hex rule for non-alphanumeric ALPN values (commit d8f731ce0f19). Summary:
+ * with the hex rule for non-alphanumeric ALPN values and its space examples (commit 820ec30).
+ * FoxIO's python and rust code still print "99" (or '9' per character) for a non-ASCII ALPN byte
+ * and the raw character for other non-alphanumeric ones; JA4's author ruled the spec correct
+ * (FoxIO-LLC/ja4 issue 178), so this follows the spec, and Ja4CornersTest pins the difference
+ * against the python reference's output on real hellos. Summary:
  * <pre>
  * JA4 = a "_" b "_" c
  * a = transport   't' TLS over TCP, 'q' QUIC, 'd' DTLS
@@ -27,7 +31,7 @@ import java.util.List;
  *                 no ALPN extension, no name, or the first name is empty; a 1-byte name gives
  *                 that character twice; if the first or the last byte is not ASCII [0-9A-Za-z],
  *                 the first and last characters of the name's lowercase hex instead
- *                 (0xAB -> "ab", 0x30 0xAB -> "3b")
+ *                 (0xAB -> "ab", 0x20 -> "20", 0x30 0xAB -> "3b", 0x61 0x20 -> "60")
  * b = first 12 hex digits of SHA-256 of the non-GREASE cipher suites as 4-digit lowercase hex,
  *     sorted, joined with ','; "000000000000" if there are none
  * c = first 12 hex digits of SHA-256 of: the non-GREASE extension types except SNI (0x0000) and

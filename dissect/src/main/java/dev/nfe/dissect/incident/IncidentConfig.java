@@ -25,6 +25,16 @@ public record IncidentConfig(long gapNanos, int minCount, int maxHosts, long lat
         return new IncidentConfig(300 * SECOND, 2, 10_000, 610 * SECOND, 1_000_000);
     }
 
+    /**
+     * The same with another lateness. A live agent trades exactness for time: its incidents are
+     * updated {@code nanos} after their failures; a session that ends later than that after its
+     * event time (an unanswered hello given up after the idle timeout, a handshake of a connection
+     * that then lasted long) counts in arrival order instead (counted as late).
+     */
+    public IncidentConfig withLateness(long nanos) {
+        return new IncidentConfig(gapNanos, minCount, maxHosts, nanos, maxBuffered);
+    }
+
     public IncidentConfig withGap(long nanos, int min) {
         return new IncidentConfig(nanos, min, maxHosts, latenessNanos, maxBuffered);
     }

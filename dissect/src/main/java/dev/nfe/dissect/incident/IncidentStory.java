@@ -33,9 +33,15 @@ final class IncidentStory {
         if (i.kinds().size() > 1 || i.fault() == Fault.SERVER_DROP) {
             sb.append(": ").append(kinds(i));
         }
-        sb.append(". ").append(recurrence(i));
-        sb.append(". ").append(okDuring(i));
-        sb.append(". ").append(differential(i));
+        if (i.count() >= PeriodFinder.MIN_EVENTS) {
+            sb.append(". ").append(recurrence(i));
+        }
+        if (i.okDuring() == 0) {
+            sb.append(". No handshake at this server completed meanwhile: nothing to compare the failed hellos with");
+        } else {
+            sb.append(". ").append(plural(i.okDuring(), "handshake")).append(" completed meanwhile");
+            sb.append(". ").append(differential(i));
+        }
         String rst = rstSource(i);
         if (!rst.isEmpty()) {
             sb.append(". ").append(rst);
@@ -91,20 +97,12 @@ final class IncidentStory {
                 i.fault() == Fault.SERVER_DROP ? "a crash loop" : "a periodic fault");
     }
 
-    /** "115 handshakes completed meanwhile". */
-    private static String okDuring(Incident i) {
-        return i.okDuring() == 0 ? "No handshake completed meanwhile" : plural(i.okDuring(), "handshake")
-                + " completed meanwhile";
-    }
-
     /** "All 48 failed hellos were SSLv2-format; none of the 227 completed ones". */
     private static String differential(Incident i) {
         List<Discriminator> ds = i.discriminators();
         if (ds.isEmpty()) {
             return String.format(Locale.ROOT, "No feature of the ClientHello separates failed from completed handshakes"
-                    + " (failures %.0f%% of all): %s", i.failedShare() * 100,
-                    i.okDuring() == 0 ? "nothing completed to compare with"
-                            : "a server-side fault, not triggered by the client");
+                    + " (failures %.0f%% of all): %s", i.failedShare() * 100, notTheHello(i.fault()));
         }
         Discriminator d = ds.get(0);
         String what = property(d.feature(), d.negated() ? d.value().substring(1) : d.value());
@@ -126,6 +124,16 @@ final class IncidentStory {
         }
         return first + String.format(Locale.ROOT, " (failures %.0f%% of all): the failures follow the client's hello",
                 i.failedShare() * 100);
+    }
+
+    /** What it means that nothing in the hello separates the failures, for this fault. */
+    private static String notTheHello(Fault f) {
+        return switch (f) {
+            case SERVER_DROP, SERVER_CLOSE, SERVER_ALERT, NON_TLS, SILENCE, REFUSED ->
+                    "a server-side fault, not triggered by the client";
+            case MIDDLEBOX_RESET -> "whatever resets them does not pick by the hello";
+            case CLIENT_RESET, CLIENT_ABANDON, CLIENT_ALERT -> "the clients' reasons are not in their hellos";
+        };
     }
 
     private static String property(String feature, String value) {

@@ -3,7 +3,6 @@ package dev.nfe.dissect.incident;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Finds a period among failure times, or says there is none (null).
@@ -19,18 +18,20 @@ import java.util.TreeSet;
  * search), must be below {@link #ALPHA}. Smaller periods pay for their larger chance window, so
  * a true period wins over its fractions, and a multiple of it loses the events of the odd cycles.
  *
- * <p>Candidates come from the data: the intervals between consecutive events, and between every
- * second one, divided by 1..8 (missed cycles make intervals whole multiples of the period). Each
- * is refined by a least-squares fit of the on-period events to their cycle numbers, which gives
- * the period to a fraction of the jitter over many cycles.
+ * <p>Candidates are the peaks of the events' Rayleigh periodogram (the length of the mean phase
+ * vector over a grid of frequencies, 8 steps per 1/span: the Fourier test of Heard et al.), at
+ * most {@link #PEAKS}; missed cycles do not blur a peak, they only leave it lower. Each is
+ * refined by a least-squares fit of the on-period events to their cycle numbers, which gives the
+ * period to a fraction of the jitter over many cycles.
  *
- * <p>Measured on simulated data (PeriodFinderTest): no period claimed on 1,200 Poisson series;
- * a 5 s period found within ±0.25 s on 90 s with 60% of the cycles seen and 30 ms jitter in every
- * run; with half the cycles missed, 50 ms jitter and 5 random events mixed in, in most runs.
+ * <p>Measured on simulated series (PeriodFinderTest's generators, 500 each): a 5 s period over 90 s
+ * found within ±0.25 s in 500 of 500 with 60% of the cycles seen and 30 ms jitter, 404 with 35%
+ * seen, 336 with half seen, 50 ms jitter and 5 failures at random times mixed in; a period
+ * claimed on 3 of 5,000 Poisson series (90 s to an hour, 2 to 3,600 failures).
  */
 final class PeriodFinder {
     /** Family-wise error allowed for claiming a period on random times. */
-    static final double ALPHA = 1e-4;
+    static final double ALPHA = 3e-4;
     /** Failures closer than this are one event (a dying worker resets all its connections at once). */
     static final long BURST_NANOS = 250_000_000L;
     static final double MIN_PERIOD_S = 1.0;
@@ -38,8 +39,8 @@ final class PeriodFinder {
     static final int MIN_EVENTS = 5;
     /** At most this many of the latest events are analysed (bounded work). */
     static final int MAX_EVENTS = 512;
-    private static final int MAX_DIVISOR = 8;
-    static final int MAX_START_EVENTS = 128;
+    /** Periodogram peaks refined and tested. */
+    static final int PEAKS = 12;
 
     private PeriodFinder() {
     }
@@ -53,13 +54,13 @@ final class PeriodFinder {
         }
         double span = b[n - 1] - b[0];
         double maxPeriod = span / 4;
-        if (maxPeriod < MIN_PERIOD_S) {
+        if (maxPeriod <= MIN_PERIOD_S) {
             return null;
         }
         // effective number of independent periods in [min, max] over this span
         double trials = span * (1 / MIN_PERIOD_S - 1 / maxPeriod) + 1;
         Fit best = null;
-        for (double p : candidates(b, maxPeriod)) {
+        for (double p : peaks(b, span, maxPeriod)) {
             Fit f = refine(b, p, maxPeriod, trials);
             if (f != null && (best == null || f.pValue < best.pValue
                     || (f.pValue == best.pValue && f.period > best.period))) {
@@ -70,6 +71,64 @@ final class PeriodFinder {
             return null;
         }
         return describe(b, best);
+    }
+
+    /**
+     * The periods of the {@link #PEAKS} highest local maxima of the Rayleigh periodogram
+     * |sum exp(2 pi i f t)|^2 over frequencies 1/maxPeriod .. 1/MIN_PERIOD_S. Each event's phase
+     * vector is turned by one fixed step per frequency (angle addition), so a frequency costs a
+     * few multiplications per event, not a sine and a cosine.
+     */
+    static double[] peaks(double[] b, double span, double maxPeriod) {
+        int n = b.length;
+        double f0 = 1 / maxPeriod;
+        double df = 1 / (8 * span);
+        int steps = (int) Math.ceil((1 / MIN_PERIOD_S - f0) / df) + 1;
+        double[] re = new double[n];
+        double[] im = new double[n];
+        double[] stepRe = new double[n];
+        double[] stepIm = new double[n];
+        for (int i = 0; i < n; i++) {
+            re[i] = Math.cos(2 * Math.PI * f0 * b[i]);
+            im[i] = Math.sin(2 * Math.PI * f0 * b[i]);
+            stepRe[i] = Math.cos(2 * Math.PI * df * b[i]);
+            stepIm[i] = Math.sin(2 * Math.PI * df * b[i]);
+        }
+        double[] power = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            double sr = 0;
+            double si = 0;
+            for (int i = 0; i < n; i++) {
+                sr += re[i];
+                si += im[i];
+                double r = re[i] * stepRe[i] - im[i] * stepIm[i];
+                im[i] = re[i] * stepIm[i] + im[i] * stepRe[i];
+                re[i] = r;
+            }
+            power[s] = sr * sr + si * si;
+            if ((s & 63) == 63) {
+                // angle addition drifts slowly: put each vector back on the unit circle now and then
+                for (int i = 0; i < n; i++) {
+                    double len = Math.hypot(re[i], im[i]);
+                    re[i] /= len;
+                    im[i] /= len;
+                }
+            }
+        }
+        List<double[]> maxima = new ArrayList<>();
+        for (int s = 0; s < steps; s++) {
+            boolean left = s == 0 || power[s] >= power[s - 1];
+            boolean right = s == steps - 1 || power[s] > power[s + 1];
+            if (left && right) {
+                maxima.add(new double[] {power[s], 1 / (f0 + s * df)});
+            }
+        }
+        maxima.sort((x, y) -> Double.compare(y[0], x[0]));
+        double[] out = new double[Math.min(PEAKS, maxima.size())];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = maxima.get(i)[1];
+        }
+        return out;
     }
 
     /** Seconds since the first failure of each burst, the latest {@link #MAX_EVENTS} bursts. */
@@ -89,24 +148,6 @@ final class PeriodFinder {
         long origin = starts.isEmpty() ? 0 : starts.get(from);
         for (int i = 0; i < out.length; i++) {
             out[i] = (starts.get(from + i) - origin) / 1e9;
-        }
-        return out;
-    }
-
-    private static TreeSet<Double> candidates(double[] b, double maxPeriod) {
-        TreeSet<Double> out = new TreeSet<>();
-        // at most MAX_START_EVENTS starting events, spread over the whole series (bounded work)
-        int step = Math.max(1, (b.length - 1) / MAX_START_EVENTS);
-        for (int i = 0; i + 1 < b.length; i += step) {
-            for (int j = 1; j <= 2 && i + j < b.length; j++) {
-                double d = b[i + j] - b[i];
-                for (int k = 1; k <= MAX_DIVISOR; k++) {
-                    double p = d / k;
-                    if (p >= MIN_PERIOD_S && p <= maxPeriod) {
-                        out.add(Math.round(p * 1000) / 1000.0); // to the millisecond: near-equal candidates once
-                    }
-                }
-            }
         }
         return out;
     }

@@ -113,8 +113,11 @@ class Ja4Test {
         "737064792f332e31, s1",     // spdy/3.1
         "4832, H2",                 // H2 as offered in arkime badcurveball.pcap: case is kept
         "78, xx",                   // a single character is both first and last
-        "ab, ab",                   // the spec's examples of the hex rule
+        "ab, ab",                   // the spec's examples of the hex rule, all eight
+        "20, 20",
         "abcd, ad",
+        "2061, 21",
+        "6120, 60",
         "30ab, 3b",
         "3031abcd, 3d",
         "30abcd31, 01",
@@ -164,6 +167,23 @@ class Ja4Test {
         assertEquals("t12i150000_8daaf6152771_000000000000", ja4(b));
         assertEquals("t12i150000_002f,0035,009c,009d,1301,1302,1303,c013,c014,c02b,c02c,c02f,c030,cca8,cca9_",
                 Ja4.raw(b.build(), 't'));
+    }
+
+    /**
+     * A real TLS 1.0 hello with no extension block at all (KakaoTalk_chat.pcap in nDPI's tests):
+     * 'i', "00" for ALPN, version from legacy_version, and part c all zeros rather than the hash
+     * of an empty string (nDPI prints e3b0c44298fc there, see Ja4UpstreamTest).
+     */
+    @Test
+    void realHelloWithoutAnyExtension() {
+        ClientHello h = CorpusFixtures.firstClientHello("ntop+nDPI/tests/cfgs/default/pcap/KakaoTalk_chat.pcap",
+                Endpoint.parse("10.24.82.188:58964"));
+        assertTrue(h.extensionTypes().isEmpty());
+        assertEquals("t10i150000_e2ff6cb279ee_000000000000", Ja4.of(h, 't'));
+        assertEquals("t10i150000_0003,0004,0005,0008,0009,000a,0011,0012,0013,0014,0015,0016,002f,0032,0033_",
+                Ja4.raw(h, 't'));
+        assertEquals("t10i150000_0004,0005,002f,0033,0032,000a,0016,0013,0009,0015,0012,0003,0008,0014,0011_",
+                Ja4.rawOriginalOrder(h, 't'));
     }
 
     @Test

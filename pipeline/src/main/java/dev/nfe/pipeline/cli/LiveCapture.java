@@ -53,9 +53,8 @@ final class LiveCapture {
                         .desc("bytes kept per packet (default " + LiveOptions.DEFAULT_SNAPLEN + ")").get())
                 .addOption(Option.builder().longOpt("buffer-size").hasArg().argName("BYTES")
                         .desc("kernel capture buffer per interface (default " + LiveOptions.DEFAULT_BUFFER + ")").get())
-                .addOption(null, "ring-blocks", false, "let the kernel hand packets over in ring blocks (TPACKET_V3)"
-                        + " instead of one by one: a buffer holds far more packets (busy links), but a partly filled"
-                        + " block on an interface that then stays quiet may not be handed over")
+                .addOption(null, "immediate", false, "let the kernel hand packets over one by one (TPACKET_V2, one"
+                        + " 64 KiB slot each: a 64 MiB buffer holds ~1,000 packets) instead of in ring blocks")
                 .addOption(null, "promiscuous", false, "also capture traffic not addressed to this host")
                 .addOption(Option.builder().longOpt("stats-interval").hasArg().argName("SECONDS")
                         .desc("how often capture counters are logged and published (default " + Defaults.STATS_INTERVAL_SECONDS + ")").get())
@@ -86,12 +85,13 @@ final class LiveCapture {
         List<String> interfaces = List.of(cl.getOptionValues("interface"));
         LiveOptions capture = new LiveOptions(cl.getOptionValue("filter", LiveOptions.DEFAULT_FILTER),
                 Command.intOption(cl, "snaplen", LiveOptions.DEFAULT_SNAPLEN, 64),
-                Command.intOption(cl, "buffer-size", LiveOptions.DEFAULT_BUFFER, 65_536), !cl.hasOption("ring-blocks"),
+                Command.intOption(cl, "buffer-size", LiveOptions.DEFAULT_BUFFER, 65_536), cl.hasOption("immediate"),
                 LiveOptions.DEFAULT_TIMEOUT_MILLIS, cl.hasOption("promiscuous"));
         long queueBytes = Command.longOption(cl, "queue-bytes", LiveAgentOptions.DEFAULT_QUEUE_BYTES, 1 << 20);
         LiveAgentOptions options = new LiveAgentOptions(agentId, interfaces, capture,
                 LiveAgentOptions.DEFAULT_QUEUE_FRAMES, queueBytes,
-                Command.intOption(cl, "stats-interval", Defaults.STATS_INTERVAL_SECONDS, 1) * SECOND, SECOND, 2 * SECOND,
+                Command.intOption(cl, "stats-interval", Defaults.STATS_INTERVAL_SECONDS, 1) * SECOND,
+                Defaults.LIVE_TICK_MILLIS * 1_000_000, Defaults.LIVE_CLOCK_LAG_MILLIS * 1_000_000,
                 Command.intOption(cl, "drain-timeout", Defaults.DRAIN_TIMEOUT_SECONDS, 0) * SECOND);
         if (cl.hasOption("kafka")) {
             for (String local : new String[] {"format", "sessions", "out"}) {
@@ -111,8 +111,10 @@ final class LiveCapture {
                     Defaults.BUDGET_FLOWS, p -> KafkaClientMetricsBinding.bind(metrics, p)), metrics, err);
         }
         try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, interfaces.size() > 1, true))) {
-            LocalOutput output = new LocalOutput(DissectorConfig.defaults(""), outputs.sink(),
-                    new IncidentEngine(IncidentConfig.defaults()), new LocalOutput.Listener() {
+            LocalOutput output = new LocalOutput(DissectorConfig.defaults("")
+                    .withResetTimeout(Defaults.LIVE_RESET_TIMEOUT_MILLIS * 1_000_000), outputs.sink(),
+                    new IncidentEngine(IncidentConfig.defaults()
+                            .withLateness(Defaults.LIVE_INCIDENT_LATENESS_SECONDS * SECOND)), new LocalOutput.Listener() {
                         @Override
                         public void session(SessionRecord s) {
                             metrics.countSession(s.outcome().name());

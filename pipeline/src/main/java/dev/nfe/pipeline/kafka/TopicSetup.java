@@ -85,11 +85,11 @@ public final class TopicSetup {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
-                // a topic just created may not be known to describe yet either (UNKNOWN_TOPIC_OR_PARTITION)
+                // a topic just created may not be known to the broker answering yet
+                // (UnknownTopicOrPartition): describing it is part of what is retried
                 Map<TopicPartition, OffsetSpec> query = new HashMap<>();
                 for (var d : admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-                    d.partitions().forEach(p -> query.put(new TopicPartition(d.name(), p.partition()),
-                            OffsetSpec.latest()));
+                    d.partitions().forEach(p -> query.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
                 }
                 admin.listOffsets(query).all().get(10, TimeUnit.SECONDS);
                 return;

@@ -3,14 +3,14 @@ package dev.nfe.pipeline.live;
 import dev.nfe.capture.FrameSink;
 import dev.nfe.capture.live.LiveCaptureException;
 import dev.nfe.capture.live.PcapCounters;
-import dev.nfe.capture.pcap4j.LiveInterface;
+import dev.nfe.capture.live.LiveSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The capture thread of one interface: non-blocking {@code pcap_dispatch} in a loop, with a wait
+ * The capture thread of one interface: non-blocking reads ({@link LiveSource#dispatch}) in a loop, with a wait
  * of 50 µs growing to 5 ms while the interface stays quiet (the kernel ring holds what arrives
  * meanwhile), each frame onto the queue or, when it is full, onto the drop counter. It polls {@code pcap_stats} every
  * {@code statsPollNanos} so the loss counters that segments carry stay fresh.
@@ -26,14 +26,14 @@ final class CaptureLoop implements Runnable, FrameSink {
     private static final long MAX_WAIT_NANOS = 5_000_000L;
 
     private final int index;
-    private final LiveInterface iface;
+    private final LiveSource iface;
     private final FrameQueue queue;
     private final SourceCounters counters;
     private final long statsPollNanos;
     private volatile boolean running = true;
     private volatile LiveCaptureException failure;
 
-    CaptureLoop(int index, LiveInterface iface, FrameQueue queue, SourceCounters counters, long statsPollNanos) {
+    CaptureLoop(int index, LiveSource iface, FrameQueue queue, SourceCounters counters, long statsPollNanos) {
         this.index = index;
         this.iface = iface;
         this.queue = queue;
@@ -92,7 +92,7 @@ final class CaptureLoop implements Runnable, FrameSink {
     @Override
     public void frame(long number, long ts, int linkType, byte[] buf, int off, int capLen, int origLen) {
         counters.delivered++;
-        // pcap4j hands each packet over as its own array (off is 0, capLen its length)
+        // every reader hands each packet over as its own array (off is 0, capLen its length)
         if (!queue.offer(new CapturedFrame(index, number, ts, linkType, buf, origLen))) {
             counters.queueDropped++;
         }
@@ -113,7 +113,7 @@ final class CaptureLoop implements Runnable, FrameSink {
         return iface.name();
     }
 
-    LiveInterface iface() {
+    LiveSource iface() {
         return iface;
     }
 }

@@ -2,7 +2,7 @@ package dev.nfe.pipeline.live;
 
 /**
  * A frame on its way from a capture thread to the processing thread. The array is the frame's
- * own (pcap4j copies each packet out of the ring), so it can cross threads without a copy.
+ * own (every reader copies each packet out of the kernel ring), so it can cross threads without a copy.
  *
  * @param source index of the interface in the agent's list
  */

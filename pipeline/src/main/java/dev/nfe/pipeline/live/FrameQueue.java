@@ -1,7 +1,7 @@
 package dev.nfe.pipeline.live;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,13 +37,23 @@ final class FrameQueue {
         return true;
     }
 
-    /** The next frame, waiting up to {@code millis}; null when none came. */
-    CapturedFrame poll(long millis) throws InterruptedException {
-        CapturedFrame f = frames.poll(millis, TimeUnit.MILLISECONDS);
-        if (f != null) {
-            bytes.addAndGet(-f.cost());
+    /**
+     * Moves up to {@code max} waiting frames into {@code into}, without waiting. The processing
+     * thread polls like this and sleeps when nothing is there, instead of waiting on the queue:
+     * a waiting consumer makes every {@link #offer} wake it, a system call per packet on the
+     * capture thread, which has to keep up with the kernel ring.
+     *
+     * @return how many were moved
+     */
+    int drainTo(List<CapturedFrame> into, int max) {
+        int start = into.size();
+        int n = frames.drainTo(into, max);
+        long cost = 0;
+        for (int i = start; i < start + n; i++) {
+            cost += into.get(i).cost();
         }
-        return f;
+        bytes.addAndGet(-cost);
+        return n;
     }
 
     boolean isEmpty() {

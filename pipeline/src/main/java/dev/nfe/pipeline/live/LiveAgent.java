@@ -4,7 +4,8 @@ import dev.nfe.capture.decode.DecodeStats;
 import dev.nfe.capture.decode.SegmentDecoder;
 import dev.nfe.capture.live.LiveCaptureException;
 import dev.nfe.capture.live.PcapCounters;
-import dev.nfe.capture.pcap4j.LiveInterface;
+import dev.nfe.capture.live.LiveSource;
+import dev.nfe.capture.pcap4j.LiveSources;
 import dev.nfe.pipeline.output.CaptureStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code nfe agent --interface IF...}: a capture thread per interface, one processing thread (the
@@ -25,6 +27,9 @@ import java.util.Locale;
 public final class LiveAgent {
     private static final Logger LOG = LoggerFactory.getLogger(LiveAgent.class);
     private static final long STATS_POLL_NANOS = 100_000_000L;
+    private static final int BATCH = 1024;
+    private static final long MIN_WAIT_NANOS = 50_000L;
+    private static final long MAX_WAIT_NANOS = 1_000_000L;
 
     private final LiveAgentOptions options;
     private final LiveOutput output;
@@ -52,16 +57,21 @@ public final class LiveAgent {
         this.clocks = new long[options.interfaces().size()];
         try {
             for (int i = 0; i < options.interfaces().size(); i++) {
-                LiveInterface iface = LiveInterface.open(options.interfaces().get(i), options.capture());
+                LiveSource iface = LiveSources.open(options.interfaces().get(i), options.capture());
                 SourceCounters c = new SourceCounters(options.source(i));
                 counters.add(c);
                 loops.add(new CaptureLoop(i, iface, queue, c, STATS_POLL_NANOS));
                 DecodeStats stats = new DecodeStats();
                 decoded.add(stats);
-                // pcap4j gives every frame its own array: payloads may be views of it
+                // every reader gives each frame its own array: payloads may be views of it
                 decoders.add(new SegmentDecoder(this::segment, SegmentDecoder.DEFAULT_MAX_TUNNEL_DEPTH, stats, true));
-                LOG.info("capturing on {} (link type {}, {} timestamps, filter '{}')", iface.name(), iface.linkType(),
-                        iface.nanosecondTimestamps() ? "nanosecond" : "microsecond", iface.filter());
+                LOG.info("capturing on {} (link type {}, {} timestamps, {}, filter '{}')", iface.name(),
+                        iface.linkType(), iface.nanosecondTimestamps() ? "nanosecond" : "microsecond",
+                        iface.describe(), iface.filter());
+                if (!iface.settledAtStart()) {
+                    LOG.warn("{}: traffic did not pause during the first 2 s, so counting started with a partly"
+                            + " filled ring block: the first counters may be off by that block's packets", iface.name());
+                }
             }
         } catch (LiveCaptureException e) {
             loops.forEach(l -> l.iface().close());
@@ -84,12 +94,21 @@ public final class LiveAgent {
         }
         long nextTick = System.nanoTime() + options.tickNanos();
         long nextStats = System.nanoTime() + options.statsIntervalNanos();
+        List<CapturedFrame> batch = new ArrayList<>(BATCH);
+        long idleWait = MIN_WAIT_NANOS;
         while (true) {
-            CapturedFrame f = queue.poll(50);
-            if (f != null) {
-                process(f);
+            batch.clear();
+            if (queue.drainTo(batch, BATCH) > 0) {
+                for (CapturedFrame f : batch) {
+                    process(f);
+                }
+                idleWait = MIN_WAIT_NANOS;
             } else if (stopping && capturesEnded() && queue.isEmpty()) {
                 break;
+            } else {
+                // sleep rather than wait on the queue: see FrameQueue.drainTo
+                LockSupport.parkNanos(idleWait);
+                idleWait = Math.min(idleWait * 2, MAX_WAIT_NANOS);
             }
             long now = System.nanoTime();
             if (now - nextTick >= 0) {

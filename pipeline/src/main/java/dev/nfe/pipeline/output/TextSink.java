@@ -144,7 +144,6 @@ public final class TextSink implements ResultSink {
         if (incidentsDropped > 0) {
             out.println("  ... and " + incidentsDropped + " more (use --format jsonl for all)");
         }
-        out.println();
     }
 
     private void table(RunSummary s) {

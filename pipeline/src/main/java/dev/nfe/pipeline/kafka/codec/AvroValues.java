@@ -10,8 +10,6 @@ import dev.nfe.schema.v1.SourceEnd;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificRecordBase;
 
 import java.io.IOException;
@@ -131,12 +129,14 @@ public final class AvroValues {
         }
         // Avro's reader allocates a string's or array's length before reading it and checks it
         // only against the VM's array limit, so 30 hostile bytes cost a 2 GB allocation (or an
-        // OutOfMemoryError). Skipping the body first reads every length without allocating and
-        // fails at the first one that runs past the value's end.
+        // OutOfMemoryError). Walking the body first reads every length without allocating and
+        // fails at the first one that runs past the value's end (AvroBodyCheck says why Avro's
+        // own skip is not enough).
         try {
-            GenericDatumReader.skip(schema, DecoderFactory.get().binaryDecoder(value, HEADER, value.length - HEADER, null));
-        } catch (IOException | RuntimeException e) {
-            throw new BadRecordException("not a " + what + ": its body does not fit in " + value.length + " bytes (" + e + ")", e);
+            AvroBodyCheck.check(schema, value, HEADER, value.length - HEADER);
+        } catch (BadRecordException e) {
+            throw new BadRecordException("not a " + what + ": its body does not fit in " + value.length + " bytes ("
+                    + e.getMessage() + ")", e);
         }
         return ByteBuffer.wrap(value);
     }

@@ -1,0 +1,132 @@
+package dev.nfe.dissect.incident;
+
+import dev.nfe.capture.FrameSource;
+import dev.nfe.capture.TcpSegment;
+import dev.nfe.capture.decode.SegmentDecoder;
+import dev.nfe.capture.file.CaptureFiles;
+import dev.nfe.dissect.Dissector;
+import dev.nfe.dissect.DissectorConfig;
+import dev.nfe.dissect.DissectorOutput;
+import dev.nfe.dissect.report.Finding;
+import dev.nfe.dissect.report.SessionRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The incident engine on the sessions of real captures: the incidents of a finished input are a
+ * function of its sessions, not of the order they come in (Kafka interleaves partitions
+ * arbitrarily; replay and the live agent finalise flows in their own orders); and the same
+ * sessions fed as they come, with the clock moving, close and write the same incidents.
+ */
+class IncidentEngineTest {
+    private static final Path ROOT = Path.of(System.getProperty("nfe.root", "..")).toAbsolutePath().normalize();
+    private static final Path INCIDENTS = ROOT.resolve("testsuite/src/test/resources/dev/nfe/testsuite/incidents");
+
+    private record Result(SessionRecord session, Finding finding) {
+    }
+
+    private record Input(List<Result> results, long end) {
+    }
+
+    private static Input dissect(Path pcap) throws Exception {
+        List<TcpSegment> segments = new ArrayList<>();
+        try (FrameSource src = CaptureFiles.open(pcap)) {
+            SegmentDecoder decoder = new SegmentDecoder(segments::add);
+            while (src.next(decoder)) {
+                // read all
+            }
+        }
+        List<Result> out = new ArrayList<>();
+        Dissector d = new Dissector(DissectorConfig.defaults(pcap.toString()), new DissectorOutput() {
+            @Override
+            public void session(SessionRecord s) {
+                out.add(new Result(s, null));
+            }
+
+            @Override
+            public void finding(Finding f) {
+                out.set(out.size() - 1, new Result(out.get(out.size() - 1).session(), f));
+            }
+        });
+        long last = Long.MIN_VALUE;
+        for (TcpSegment s : segments) {
+            d.segment(s);
+            last = Math.max(last, s.timestampNanos());
+        }
+        d.finish(last);
+        return new Input(out, last);
+    }
+
+    private static List<Incident> incidents(List<Result> results, long end) {
+        IncidentEngine engine = new IncidentEngine(IncidentConfig.defaults());
+        List<Incident> out = new ArrayList<>();
+        for (Result r : results) {
+            out.addAll(engine.session(r.session(), r.finding()));
+        }
+        out.addAll(engine.finish(end));
+        return out;
+    }
+
+    @Test
+    void theIncidentsOfAFinishedInputDoNotDependOnTheOrderOfItsSessions() throws Exception {
+        for (String scenario : List.of("crash-loop-5s", "crash-on-sslv2-hello")) {
+            Input in = dissect(INCIDENTS.resolve(scenario).resolve("capture.pcap"));
+            List<Incident> asFinalised = incidents(in.results(), in.end());
+            assertFalse(asFinalised.isEmpty(), scenario);
+            List<Result> reversed = new ArrayList<>(in.results());
+            Collections.reverse(reversed);
+            assertEquals(asFinalised, incidents(reversed, in.end()), scenario + " reversed");
+            for (int seed = 0; seed < 5; seed++) {
+                List<Result> shuffled = new ArrayList<>(in.results());
+                Collections.shuffle(shuffled, new Random(seed));
+                assertEquals(asFinalised, incidents(shuffled, in.end()), scenario + " shuffled " + seed);
+            }
+        }
+    }
+
+    @Test
+    void aLiveClockClosesAnIncidentOnceItsGapHasPassedAndWritesItAsFinished() throws Exception {
+        Input in = dissect(INCIDENTS.resolve("crash-on-sni").resolve("capture.pcap"));
+        List<Incident> atEnd = incidents(in.results(), in.end());
+        assertEquals(1, atEnd.size(), atEnd.toString());
+        IncidentEngine engine = new IncidentEngine(IncidentConfig.defaults());
+        for (Result r : in.results()) {
+            assertEquals(List.of(), engine.session(r.session(), r.finding()), "nothing closes while failures keep coming");
+        }
+        List<Incident> open = engine.openIncidents();
+        assertTrue(open.isEmpty() || open.get(0).state() == Incident.State.OPEN, open.toString());
+        long gap = IncidentConfig.defaults().gapNanos();
+        long lateness = IncidentConfig.defaults().latenessNanos();
+        List<Incident> closed = engine.advanceTo(in.end() + lateness + gap + 1_000_000_000L);
+        assertEquals(1, closed.size());
+        Incident i = closed.get(0);
+        assertEquals(Incident.State.CLOSED, i.state());
+        assertEquals(atEnd.get(0).incidentId(), i.incidentId(), "the same incident, whichever way it ended");
+        assertEquals(atEnd.get(0).count(), i.count());
+        assertEquals(atEnd.get(0).discriminators(), i.discriminators());
+        assertEquals(List.of(), engine.finish(in.end() + 2 * gap), "nothing left after it closed");
+    }
+
+    @Test
+    void aVerdictlessSessionIsNoIncident() throws Exception {
+        // loopback-small has INDETERMINATE sessions (clients that gave up too early to tell)
+        Input in = dissect(ROOT.resolve("samples/loopback/capture.pcap"));
+        for (Incident i : incidents(in.results(), in.end())) {
+            assertFalse(i.kinds().containsKey(dev.nfe.dissect.report.FindingKind.INDETERMINATE), i.summary());
+            assertTrue(i.count() >= 2, i.summary());
+            assertTrue(i.summary().startsWith(i.fault() == Fault.CLIENT_ALERT || i.fault() == Fault.CLIENT_ABANDON
+                    ? "clients" : i.fault() == Fault.SERVER_DROP || i.fault() == Fault.SERVER_CLOSE
+                    || i.fault() == Fault.SERVER_ALERT || i.fault() == Fault.NON_TLS || i.fault() == Fault.SILENCE
+                    || i.fault() == Fault.REFUSED ? "server" : ""), i.summary());
+        }
+    }
+}

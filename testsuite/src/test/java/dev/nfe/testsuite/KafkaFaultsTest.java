@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Exactly once under faults, with real processes: a dissector killed with SIGKILL in the middle
  * of the large loopback capture and started again. Afterwards the findings topic holds every
- * finding once, and sessions and findings equal offline replay's.
+ * finding once, and sessions, findings and incidents equal offline replay's. The incidents app is
+ * also killed on its own in the middle of its work.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaFaultsTest {
@@ -109,6 +110,8 @@ class KafkaFaultsTest {
                     return false;
                 }
             });
+            // the incidents app died with it, and its successor gives replay's incidents
+            KafkaIncidents.awaitEqual(kafka.bootstrap(), s, expected.incidents(), 120_000);
         } finally {
             second.destroy(); // SIGTERM: commits and exits 0
             assertTrue(second.waitFor(60, TimeUnit.SECONDS));
@@ -122,6 +125,68 @@ class KafkaFaultsTest {
         KafkaPipelineTest.assertSameRecords(expected.findings(), findings, "findings");
         KafkaPipelineTest.assertSameRecords(expected.sessions(), KafkaPipelineTest.sessions(kafka.bootstrap(), s),
                 "sessions");
+        Files.deleteIfExists(log);
+    }
+
+    /**
+     * The observations of the large capture are all published first (by an in-JVM dissector), then
+     * an {@code nfe dissect} process works through them with its incidents app and is killed with
+     * SIGKILL once the app has committed part of them: its open transaction (stores, offsets, host
+     * records) is left behind. The restarted process restores the stores from their changelogs and
+     * ends with replay's incidents: no host record stale, no incident twice.
+     */
+    @Test
+    void anIncidentsAppKilledMidRunAndRestartedGivesReplaysIncidents() throws Exception {
+        KafkaSettings s = KafkaSettings.of(kafka.bootstrap(), null, "inckill.");
+        TopicSetup.ensure(s, 6);
+        KafkaPipelineTest.publish(s, List.of(large), Defaults.PAYLOAD_BUDGET);
+        dev.nfe.pipeline.kafka.dissect.KafkaDissector d = new dev.nfe.pipeline.kafka.dissect.KafkaDissector(s,
+                new dev.nfe.pipeline.kafka.dissect.DissectOptions("inckill", "inJvm", 200,
+                        dev.nfe.dissect.DissectorConfig.defaults("")));
+        Thread t = new Thread(d::run, "inckill-dissector");
+        t.start();
+        try {
+            KafkaReads.await("the dissector to finish", 180_000, () -> {
+                try {
+                    return KafkaReads.caughtUp(admin, "inckill", s.topics().segments());
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } finally {
+            d.stop();
+            t.join(30_000);
+        }
+        String app = "nfe-incidents-inckill";
+        long end = endTotal(admin, s.topics().observations());
+        Path log = Files.createTempFile("nfe-incidents", ".log");
+        Process first = dissector(kafka.bootstrap(), "inckill.", "inckill", log);
+        long[] atKill = new long[1];
+        try {
+            KafkaReads.await("the incidents app's first commit", 120_000, () -> {
+                try {
+                    atKill[0] = committedTotal(admin, app);
+                    return atKill[0] > 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } finally {
+            first.destroyForcibly();
+            first.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertTrue(atKill[0] < end, "killed mid-run: " + atKill[0] + " of " + end + " committed");
+        assertTrue(!KafkaIncidents.latest(kafka.bootstrap(), s).equals(expected.incidents()),
+                "killed before the incidents were complete");
+
+        Process second = dissector(kafka.bootstrap(), "inckill.", "inckill", log);
+        try {
+            KafkaIncidents.awaitEqual(kafka.bootstrap(), s, expected.incidents(), 120_000);
+        } finally {
+            second.destroy();
+            assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+        }
+        assertEquals(0, second.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         Files.deleteIfExists(log);
     }
 

@@ -6,6 +6,7 @@ import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.kafka.codec.FindingAvro;
+import dev.nfe.pipeline.kafka.codec.IncidentAvro;
 import dev.nfe.pipeline.kafka.codec.SessionAvro;
 import dev.nfe.pipeline.output.ResultSink;
 import dev.nfe.pipeline.output.RunSummary;
@@ -22,13 +23,15 @@ import java.util.stream.Stream;
 /**
  * What offline replay (in process, no Kafka) finds in some captures, as the Avro records the
  * Kafka path publishes, rendered to their canonical JSON text so that two runs compare as
- * multisets of strings.
+ * multisets of strings. Incidents are rendered the same way (the Avro record inside the incidents
+ * topic's host records).
  */
-record OfflineResults(List<String> sessions, List<String> findings) {
+record OfflineResults(List<String> sessions, List<String> findings, List<String> incidents) {
 
     static OfflineResults of(List<String> captures) throws Exception {
         List<String> sessions = new ArrayList<>();
         List<String> findings = new ArrayList<>();
+        List<String> incidents = new ArrayList<>();
         ReplayOptions options = ReplayOptions.defaults(2, DissectorConfig.defaults(""), CaptureFiles::open);
         new ReplayEngine(options, ProgressListener.NONE).run(captures, new ResultSink() {
 
@@ -44,6 +47,7 @@ record OfflineResults(List<String> sessions, List<String> findings) {
 
             @Override
             public void incident(Incident i) {
+                incidents.add(IncidentAvro.toAvro(i).toString());
             }
 
             @Override
@@ -52,7 +56,8 @@ record OfflineResults(List<String> sessions, List<String> findings) {
         });
         sessions.sort(null);
         findings.sort(null);
-        return new OfflineResults(sessions, findings);
+        incidents.sort(null);
+        return new OfflineResults(sessions, findings, incidents);
     }
 
     /** The shared corpus (every capture, the damaged one too) and the small loopback capture. */

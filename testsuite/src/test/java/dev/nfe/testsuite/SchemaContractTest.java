@@ -46,6 +46,23 @@ class SchemaContractTest {
         assertEquals(true, sawSession && sawFinding);
     }
 
+    /** The incident record of nfe.incidents' host records and the JSON-lines incident carry the same fields. */
+    @Test
+    void incidentFieldsMatchTheJsonLines() throws Exception {
+        Nfe.Run r = Nfe.run("replay", "--format", "jsonl", "samples/loopback/capture.pcap");
+        assertEquals(0, r.exit(), r.stderr());
+        ObjectMapper json = new ObjectMapper();
+        int seen = 0;
+        for (String line : r.lines()) {
+            JsonNode n = json.readTree(line);
+            if (n.path("record").asText().equals("incident")) {
+                assertSameFields(dev.nfe.schema.v1.Incident.getClassSchema(), n, "incident");
+                seen++;
+            }
+        }
+        assertEquals(true, seen > 0, "incidents in the sample: " + seen);
+    }
+
     private static void assertSameFields(Schema schema, JsonNode record, String what) {
         Set<String> avro = new TreeSet<>();
         for (Schema.Field f : schema.getFields()) {

@@ -8,6 +8,8 @@ import dev.nfe.pipeline.kafka.KafkaSetupException;
 import dev.nfe.pipeline.kafka.TopicSetup;
 import dev.nfe.pipeline.kafka.dissect.DissectOptions;
 import dev.nfe.pipeline.kafka.dissect.KafkaDissector;
+import dev.nfe.pipeline.kafka.incidents.IncidentsApp;
+import dev.nfe.pipeline.kafka.incidents.IncidentsOptions;
 import dev.nfe.pipeline.metrics.NfeMetrics;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -26,7 +28,7 @@ final class DissectCommand extends Command {
 
     @Override
     String summary() {
-        return "consume segments from Kafka, write sessions and findings back (exactly once)";
+        return "consume segments from Kafka, write sessions, findings and incidents back (exactly once)";
     }
 
     @Override
@@ -54,15 +56,28 @@ final class DissectCommand extends Command {
                 .addOption(Option.builder().longOpt("partitions").hasArg().argName("N")
                         .desc("partitions of the segments topic if it has to be created (default " + Defaults.SEGMENT_PARTITIONS + ")").get())
                 .addOption(Option.builder().longOpt("max-flows").hasArg().argName("N")
-                        .desc("open connections kept per agent input and partition (default 262144)").get())));
+                        .desc("open connections kept per agent input and partition (default 262144)").get())
+                .addOption(null, "no-incidents", false, "publish no observations and run no incidents app"
+                        + " (give every instance of a group the same choice)")
+                .addOption(Option.builder().longOpt("incident-gap").hasArg().argName("SECONDS")
+                        .desc("quiet time that separates two incidents of one server (default "
+                                + Defaults.INCIDENT_GAP_SECONDS + "; as replay's)").get())
+                .addOption(Option.builder().longOpt("incident-min").hasArg().argName("N")
+                        .desc("smallest group reported as an incident (default " + Defaults.INCIDENT_MIN + ")").get())
+                .addOption(Option.builder().longOpt("incident-retention").hasArg().argName("SECONDS")
+                        .desc("event time a server's observations are kept for its incidents (default and least:"
+                                + " 3600 or 4 incident gaps, whichever is more)").get())));
     }
 
     @Override
     int execute(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         KafkaSettings settings = KafkaOptions.settings(cl);
+        boolean incidents = !cl.hasOption("no-incidents");
         DissectOptions options = new DissectOptions(cl.getOptionValue("group", "nfe-dissect"),
                 cl.getOptionValue("instance-id", AgentCommand.hostName()), intOption(cl, "commit-interval", Defaults.COMMIT_INTERVAL_MS, 10),
-                DissectorConfig.defaults("").withMaxFlows(intOption(cl, "max-flows", DissectorConfig.DEFAULT_MAX_FLOWS, 1)));
+                DissectorConfig.defaults("").withMaxFlows(intOption(cl, "max-flows", DissectorConfig.DEFAULT_MAX_FLOWS, 1)),
+                incidents);
+        IncidentsOptions incidentOptions = incidents ? incidentOptions(cl, options) : null;
         NfeMetrics metrics;
         try {
             metrics = MetricsOption.open(cl, "dissect");
@@ -79,7 +94,27 @@ final class DissectCommand extends Command {
             }
             KafkaDissector dissector = new KafkaDissector(settings, options, metrics);
             Signals.onTerminate(dissector::stop);
-            return dissector.run();
+            if (incidentOptions == null) {
+                return dissector.run();
+            }
+            // the dissector's loop runs on this thread, the incidents app on its own; a stop ends
+            // the loop (committed), then the app commits and leaves
+            try (IncidentsApp app = new IncidentsApp(settings, incidentOptions, metrics)) {
+                app.start();
+                return dissector.run();
+            }
         }
+    }
+
+    private static IncidentsOptions incidentOptions(CommandLine cl, DissectOptions d) throws UsageException {
+        long gap = intOption(cl, "incident-gap", Defaults.INCIDENT_GAP_SECONDS, 1) * 1_000_000_000L;
+        IncidentsOptions o = IncidentsOptions.defaults(d.group(), d.instanceId(), d.commitIntervalMs(), gap,
+                intOption(cl, "incident-min", Defaults.INCIDENT_MIN, 1));
+        if (!cl.hasOption("incident-retention")) {
+            return o;
+        }
+        long least = o.retentionNanos() / 1_000_000_000L;
+        long retention = intOption(cl, "incident-retention", (int) least, (int) least);
+        return o.withRetention(retention * 1_000_000_000L);
     }
 }

@@ -1,6 +1,7 @@
 package dev.nfe.pipeline.cli;
 
 import dev.nfe.capture.Endpoint;
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.pipeline.kafka.KafkaSettings;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +31,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** {@code nfe findings --kafka HOST:PORT}: prints the findings the dissectors committed. */
+/**
+ * {@code nfe findings --kafka HOST:PORT}: prints the findings the dissectors committed, and the
+ * incidents the incidents app committed (the latest record of each server host), as replay does.
+ */
 final class FindingsCommand extends Command {
 
     @Override
@@ -39,7 +44,7 @@ final class FindingsCommand extends Command {
 
     @Override
     String summary() {
-        return "print findings from Kafka (committed results only), the way replay prints them";
+        return "print findings and incidents from Kafka (committed results only), the way replay prints them";
     }
 
     @Override
@@ -49,8 +54,9 @@ final class FindingsCommand extends Command {
 
     @Override
     String footer() {
-        return "\nWithout --follow, stops at the end of the topic as it was at the start. Exit status 0 ok,"
-                + " 2 bad usage, 4 the cluster or topic cannot be read.";
+        return "\nWithout --follow, stops at the end of the topics as they were at the start; with it, an incident is"
+                + " printed again each time it changes. Exit status 0 ok, 2 bad usage, 4 the cluster or a topic cannot"
+                + " be read.";
     }
 
     @Override
@@ -58,6 +64,7 @@ final class FindingsCommand extends Command {
         return KafkaOptions.add(OutputOptions.formatAndOut(new Options(), "")
                 .addOption(null, "follow", false, "keep printing new findings as they are committed, until interrupted"
                         + " (without it, findings are printed in time order)")
+                .addOption(null, "no-incidents", false, "findings only: do not read the incidents topic")
                 .addOption(Option.builder().longOpt("since").hasArg().argName("TIME")
                         .desc("only failures at or after TIME: ISO-8601 (2026-11-21T10:00:00Z) or an age"
                                 + " (90s, 15m, 2h, 7d)").get())
@@ -73,6 +80,7 @@ final class FindingsCommand extends Command {
         OutputSpec spec = OutputOptions.spec(cl, false, cl.hasOption("follow"));
         FindingFilter filter = new FindingFilter(since(cl.getOptionValue("since")), outcomes(cl), server(cl));
         boolean follow = cl.hasOption("follow");
+        boolean incidents = !cl.hasOption("no-incidents");
         FindingsReader reader = new FindingsReader(settings);
         Signals.onTerminate(reader::stop);
         try (Outputs outputs = Outputs.open(spec)) {
@@ -81,28 +89,43 @@ final class FindingsCommand extends Command {
             // Partitions interleave arbitrarily; without --follow the findings are printed in time
             // order, sorted in batches of at most SORT_BATCH (bounded memory).
             List<Finding> batch = new ArrayList<>();
-            reader.read(filter, follow, f -> {
-                counts.add(f);
-                if (follow) {
-                    sink.finding(f);
-                    sink.flush(); // a person is watching
-                    return;
+            HostIncidentsView view = new HostIncidentsView(filter, follow ? sink : null);
+            reader.read(filter, follow, incidents, new FindingsReader.Handler() {
+                @Override
+                public void finding(Finding f) throws IOException {
+                    counts.add(f);
+                    if (follow) {
+                        sink.finding(f);
+                        sink.flush(); // a person is watching
+                        return;
+                    }
+                    batch.add(f);
+                    if (batch.size() == SORT_BATCH) {
+                        printSorted(batch, sink);
+                    }
                 }
-                batch.add(f);
-                if (batch.size() == SORT_BATCH) {
-                    printSorted(batch, sink);
+
+                @Override
+                public void hostIncidents(String host, List<Incident> list) throws IOException {
+                    view.host(host, list);
                 }
             });
             printSorted(batch, sink);
+            long shown = view.printAll(sink);
             if (spec.format() == OutputSpec.Format.TEXT) {
                 sink.summary(counts.summary());
                 outputs.println("(" + counts.total + " findings on " + settings.topics().findings()
+                        + (incidents ? ", " + shown + " incidents on " + settings.topics().incidents() : "")
                         + "; the table counts findings only, every session is on " + settings.topics().sessions() + ")");
             }
             outputs.flush();
             if (reader.undecodable() > 0) {
                 err.println("nfe: " + reader.undecodable() + " record(s) on " + settings.topics().findings()
                         + " were not findings and were skipped");
+            }
+            if (reader.undecodableIncidents() > 0) {
+                err.println("nfe: " + reader.undecodableIncidents() + " record(s) on " + settings.topics().incidents()
+                        + " were not host records and were skipped");
             }
             return 0;
         } catch (IOException e) {
@@ -171,6 +194,58 @@ final class FindingsCommand extends Command {
             return Endpoint.parse(v.trim());
         } catch (IllegalArgumentException e) {
             throw new UsageException("--server needs HOST:PORT with an IP address, not '" + v + "'");
+        }
+    }
+
+    /**
+     * The incidents topic as it stands: the latest record per host. Without follow they are printed
+     * at the end (by first failure, as one list); with it, each incident as it appears or changes.
+     */
+    private static final class HostIncidentsView {
+        private final FindingFilter filter;
+        private final ResultSink live;
+        private final Map<String, List<Incident>> hosts = new HashMap<>();
+        private static final int MAX_REMEMBERED = 100_000;
+        private final Map<String, Incident> printed = new HashMap<>();
+
+        HostIncidentsView(FindingFilter filter, ResultSink live) {
+            this.filter = filter;
+            this.live = live;
+        }
+
+        void host(String host, List<Incident> list) throws IOException {
+            if (live == null) {
+                if (list.isEmpty()) {
+                    hosts.remove(host);
+                } else {
+                    hosts.put(host, list);
+                }
+                return;
+            }
+            if (printed.size() > MAX_REMEMBERED) {
+                printed.clear(); // bounded: an unchanged incident may then be printed once more
+            }
+            for (Incident i : list) {
+                if (filter.accepts(i) && !i.equals(printed.get(i.incidentId()))) {
+                    printed.put(i.incidentId(), i);
+                    live.incident(i);
+                    live.flush();
+                }
+            }
+        }
+
+        /** Returns how many were printed. */
+        long printAll(ResultSink sink) throws IOException {
+            if (live != null) {
+                return printed.size();
+            }
+            List<Incident> all = new ArrayList<>();
+            hosts.values().forEach(l -> l.stream().filter(filter::accepts).forEach(all::add));
+            all.sort(Comparator.comparingLong(Incident::firstTsNanos).thenComparing(Incident::incidentId));
+            for (Incident i : all) {
+                sink.incident(i);
+            }
+            return all.size();
         }
     }
 

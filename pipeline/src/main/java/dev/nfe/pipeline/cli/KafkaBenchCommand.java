@@ -57,7 +57,9 @@ final class KafkaBenchCommand extends Command {
                         .desc("dissector instances in the group, each its own consumer and thread (default 2,"
                                 + " like replay's 2 workers)").get())
                 .addOption(Option.builder().longOpt("commit-interval").hasArg().argName("MS")
-                        .desc("the dissector's commit interval (default " + Defaults.COMMIT_INTERVAL_MS + ", as nfe dissect)").get()));
+                        .desc("the dissector's commit interval (default " + Defaults.COMMIT_INTERVAL_MS + ", as nfe dissect)").get())
+                .addOption(null, "no-incidents", false, "dissectors without observations and incidents apps"
+                        + " (as nfe dissect --no-incidents)"));
     }
 
     @Override
@@ -83,7 +85,10 @@ final class KafkaBenchCommand extends Command {
         double replayRate = KafkaBench.median(replayRates);
         out.printf(Locale.ROOT, "capture: %s x %d, %,d segments; %d dissector(s), commits every %d ms%n", file,
                 input.size(), segments, dissectors, commitMs);
-        try (KafkaBench bench = new KafkaBench(base, input, rounds, commitMs, dissectors)) {
+        boolean incidents = !cl.hasOption("no-incidents");
+        out.printf(Locale.ROOT, "incidents: %s%n", incidents ? "on (observations published, an incidents app per dissector)"
+                : "off");
+        try (KafkaBench bench = new KafkaBench(base, input, rounds, commitMs, dissectors, incidents)) {
             bench.warmUp();
             out.printf(Locale.ROOT, "%-34s %,12.0f segments/s (median of %d)%n", "in-process replay (2 workers)",
                     replayRate, rounds);

@@ -43,6 +43,12 @@ public final class TopicSetup {
             add(wanted, existing, t.findings(), 3, 90 * DAY_MS, "producer");
             add(wanted, existing, t.agentStats(), 1, 7 * DAY_MS, "producer");
             add(wanted, existing, t.deadLetters(), 1, 14 * DAY_MS, "producer");
+            // internal: as many partitions as the segments, so that the incidents app spreads like the
+            // dissectors; a day is far more than the app needs to read them once
+            add(wanted, existing, t.observations(), segmentPartitions, DAY_MS, "lz4");
+            // one record per server host, the latest is the truth: compaction keeps that one, and
+            // deletion after 90 days drops hosts that have been quiet that long (like findings)
+            add(wanted, existing, t.incidents(), 3, 90 * DAY_MS, "producer", "compact,delete");
             if (wanted.isEmpty()) {
                 return;
             }
@@ -98,10 +104,16 @@ public final class TopicSetup {
 
     private static void add(List<NewTopic> wanted, Set<String> existing, String name, int partitions, long retentionMs,
                             String compression) {
+        add(wanted, existing, name, partitions, retentionMs, compression, "delete");
+    }
+
+    private static void add(List<NewTopic> wanted, Set<String> existing, String name, int partitions, long retentionMs,
+                            String compression, String cleanup) {
         if (existing.contains(name)) {
             return;
         }
         wanted.add(new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty())
-                .configs(Map.of("retention.ms", Long.toString(retentionMs), "compression.type", compression)));
+                .configs(Map.of("retention.ms", Long.toString(retentionMs), "compression.type", compression,
+                        "cleanup.policy", cleanup)));
     }
 }

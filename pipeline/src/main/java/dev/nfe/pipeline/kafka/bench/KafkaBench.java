@@ -12,6 +12,8 @@ import dev.nfe.pipeline.kafka.agent.AgentReport;
 import dev.nfe.pipeline.kafka.agent.KafkaAgent;
 import dev.nfe.pipeline.kafka.dissect.DissectOptions;
 import dev.nfe.pipeline.kafka.dissect.KafkaDissector;
+import dev.nfe.pipeline.kafka.incidents.IncidentsApp;
+import dev.nfe.pipeline.kafka.incidents.IncidentsOptions;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.util.ArrayList;
@@ -34,14 +36,21 @@ public final class KafkaBench implements AutoCloseable {
     private final int rounds;
     private final int commitMs;
     private final int dissectors;
+    private final boolean incidents;
     private final String run = "bench" + System.currentTimeMillis() + ".";
 
-    public KafkaBench(KafkaSettings base, List<String> input, int rounds, int commitMs, int dissectors) {
+    /**
+     * @param incidents as {@code nfe dissect} runs by default: the dissectors publish observations
+     *                  and each runs an incidents app (off: neither, as {@code --no-incidents})
+     */
+    public KafkaBench(KafkaSettings base, List<String> input, int rounds, int commitMs, int dissectors,
+                      boolean incidents) {
         this.base = base;
         this.input = List.copyOf(input);
         this.rounds = rounds;
         this.commitMs = commitMs;
         this.dissectors = dissectors;
+        this.incidents = incidents;
     }
 
     /** An unmeasured round, so that the Kafka client paths are compiled before the first measurement. */
@@ -78,7 +87,8 @@ public final class KafkaBench implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try (Admin admin = Admin.create(base.merge(new Properties(), new Properties()))) {
-            List<String> mine = admin.listTopics().names().get().stream().filter(t -> t.startsWith(run)).toList();
+            // the incidents apps' changelogs are named after their application id, which holds the run too
+            List<String> mine = admin.listTopics().names().get().stream().filter(t -> t.contains(run)).toList();
             admin.deleteTopics(mine).all().get();
         }
     }
@@ -96,12 +106,20 @@ public final class KafkaBench implements AutoCloseable {
 
     /** Runs the dissector instances while {@code during} runs, until the group has caught up with the topic. */
     private void dissect(KafkaSettings s, ThrowingRunnable during) throws Exception {
-        String group = "g";
+        // a group per topic set: an incidents app's state belongs to its group
+        String group = s.topics().segments().substring(0, s.topics().segments().length() - "segments".length()) + "g";
         List<KafkaDissector> ds = new ArrayList<>();
+        List<IncidentsApp> apps = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < dissectors; i++) {
             KafkaDissector d = new KafkaDissector(s, new DissectOptions(group, "bench" + i, commitMs,
-                    DissectorConfig.defaults("")));
+                    DissectorConfig.defaults(""), incidents));
+            if (incidents) {
+                IncidentsApp app = new IncidentsApp(s, IncidentsOptions.defaults(group, "bench" + i, commitMs,
+                        Defaults.INCIDENT_GAP_SECONDS * 1_000_000_000L, Defaults.INCIDENT_MIN), null);
+                app.start();
+                apps.add(app);
+            }
             Thread t = new Thread(d::run, "nfe-bench-dissector-" + i);
             t.start();
             ds.add(d);
@@ -122,6 +140,7 @@ public final class KafkaBench implements AutoCloseable {
             for (Thread t : threads) {
                 t.join();
             }
+            apps.forEach(IncidentsApp::close);
         }
     }
 

@@ -3,7 +3,11 @@ package dev.nfe.pipeline.kafka.codec;
 import dev.nfe.schema.v1.Finding;
 import dev.nfe.schema.v1.AgentMarker;
 import dev.nfe.schema.v1.AgentStats;
+import dev.nfe.schema.v1.HostIncidents;
+import dev.nfe.schema.v1.Observation;
 import dev.nfe.schema.v1.Session;
+import dev.nfe.schema.v1.SourceEnd;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -32,6 +36,15 @@ public final class AvroValues {
     private static final BinaryMessageDecoder<AgentMarker> MARKERS =
             new BinaryMessageDecoder<>(MODEL, AgentMarker.getClassSchema());
 
+    private static final BinaryMessageDecoder<Observation> OBSERVATIONS =
+            new BinaryMessageDecoder<>(MODEL, Observation.getClassSchema());
+    private static final BinaryMessageDecoder<SourceEnd> SOURCE_ENDS =
+            new BinaryMessageDecoder<>(MODEL, SourceEnd.getClassSchema());
+    private static final BinaryMessageDecoder<HostIncidents> HOST_INCIDENTS =
+            new BinaryMessageDecoder<>(MODEL, HostIncidents.getClassSchema());
+    private static final long OBSERVATION_FINGERPRINT =
+            SchemaNormalization.parsingFingerprint64(Observation.getClassSchema());
+
     private AvroValues() {
     }
 
@@ -47,6 +60,12 @@ public final class AvroValues {
                 bb = a.toByteBuffer();
             } else if (record instanceof dev.nfe.schema.v1.AgentMarker m) {
                 bb = m.toByteBuffer();
+            } else if (record instanceof Observation o) {
+                bb = o.toByteBuffer();
+            } else if (record instanceof SourceEnd e) {
+                bb = e.toByteBuffer();
+            } else if (record instanceof HostIncidents h) {
+                bb = h.toByteBuffer();
             } else {
                 throw new IllegalArgumentException("not an nfe result record: " + record.getSchema().getFullName());
             }
@@ -74,6 +93,25 @@ public final class AvroValues {
 
     public static AgentStats decodeStats(byte[] value) throws BadRecordException {
         return decode(value, STATS, AgentStats.getClassSchema(), "AgentStats", "not an AgentStats");
+    }
+
+    /** Whether a value of the observations topic is an observation (else it should be a SourceEnd). */
+    public static boolean isObservation(byte[] value) {
+        return value != null && value.length >= HEADER && SegmentCodec.fingerprintOf(value) == OBSERVATION_FINGERPRINT;
+    }
+
+    public static Observation decodeObservation(byte[] value) throws BadRecordException {
+        return decode(value, OBSERVATIONS, Observation.getClassSchema(), "Observation", "not an Observation");
+    }
+
+    public static SourceEnd decodeSourceEnd(byte[] value) throws BadRecordException {
+        // source ends share the observations topic: a value that is neither is what a reader meets there
+        return decode(value, SOURCE_ENDS, SourceEnd.getClassSchema(), "SourceEnd",
+                "neither an Observation nor a SourceEnd");
+    }
+
+    public static HostIncidents decodeHostIncidents(byte[] value) throws BadRecordException {
+        return decode(value, HOST_INCIDENTS, HostIncidents.getClassSchema(), "HostIncidents", "not a HostIncidents");
     }
 
     private static <T> T decode(byte[] value, BinaryMessageDecoder<T> decoder, Schema schema, String what,

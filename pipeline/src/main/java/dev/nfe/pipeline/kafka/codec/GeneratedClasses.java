@@ -23,7 +23,11 @@ final class GeneratedClasses extends SpecificData {
             dev.nfe.schema.v1.Certificate.class, dev.nfe.schema.v1.Alert.class, dev.nfe.schema.v1.Rst.class, dev.nfe.schema.v1.Abort.class,
             dev.nfe.schema.v1.Finding.class,
             dev.nfe.schema.v1.AgentStats.class,
-            dev.nfe.schema.v1.AgentMarker.class, dev.nfe.schema.v1.MarkerKind.class);
+            dev.nfe.schema.v1.AgentMarker.class, dev.nfe.schema.v1.MarkerKind.class,
+            dev.nfe.schema.v1.Observation.class, dev.nfe.schema.v1.FeatureRun.class,
+            dev.nfe.schema.v1.SourceEnd.class,
+            dev.nfe.schema.v1.HostIncidents.class, dev.nfe.schema.v1.Incident.class, dev.nfe.schema.v1.NamedCount.class,
+            dev.nfe.schema.v1.Recurrence.class, dev.nfe.schema.v1.Discriminator.class);
 
     private final Map<String, Class<?>> byName = new HashMap<>();
 

@@ -17,6 +17,8 @@ final class CommittedResults {
     private final Map<String, long[]> findings = new HashMap<>();
     private long pendingDeadLetters;
     private long deadLetters;
+    private long pendingObservations;
+    private long observations;
 
     /** @param metrics where sessions and findings are counted by outcome; null: not counted */
     CommittedResults(NfeMetrics metrics) {
@@ -39,6 +41,10 @@ final class CommittedResults {
         pendingDeadLetters++;
     }
 
+    void observation() {
+        pendingObservations++;
+    }
+
     /** The open transaction committed: what it held counts. */
     void committed() {
         if (metrics != null) {
@@ -54,6 +60,7 @@ final class CommittedResults {
             });
         }
         deadLetters += pendingDeadLetters;
+        observations += pendingObservations;
         aborted();
     }
 
@@ -62,6 +69,12 @@ final class CommittedResults {
         sessions.clear();
         findings.clear();
         pendingDeadLetters = 0;
+        pendingObservations = 0;
+    }
+
+    /** Observations in committed transactions. */
+    long observations() {
+        return observations;
     }
 
     /** Dead letters in committed transactions. */

@@ -12,12 +12,20 @@ import dev.nfe.dissect.DissectorConfig;
  * @param commitIntervalMs how often results and offsets are committed (one transaction each):
  *                         the latency of results against the cost of a commit
  * @param dissector        limits and timeouts; {@code capture} becomes each input's name
+ * @param observations     publish the observations incidents are made of (off: no incidents
+ *                         for this group; give every instance of a group the same setting)
  */
-public record DissectOptions(String group, String instanceId, long commitIntervalMs, DissectorConfig dissector) {
+public record DissectOptions(String group, String instanceId, long commitIntervalMs, DissectorConfig dissector,
+                             boolean observations) {
     public DissectOptions {
         if (group == null || group.isBlank() || instanceId == null || instanceId.isBlank() || commitIntervalMs < 1) {
             throw new IllegalArgumentException("invalid dissect options");
         }
+    }
+
+    /** With observations published (incidents on). */
+    public DissectOptions(String group, String instanceId, long commitIntervalMs, DissectorConfig dissector) {
+        this(group, instanceId, commitIntervalMs, dissector, true);
     }
 
     public String transactionalId() {

@@ -139,7 +139,8 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     public int run() {
         consumer = new KafkaConsumer<>(consumerConfig());
         producer = new KafkaProducer<>(producerConfig());
-        results = new TopicSink(producer, settings.topics(), committed);
+        results = new TopicSink(producer, settings.topics(), committed,
+                options.observations() ? producer.partitionsFor(settings.topics().observations()).size() : 0);
         if (metrics != null) {
             KafkaClientMetricsBinding.bind(metrics, consumer);
             KafkaClientMetricsBinding.bind(metrics, producer);
@@ -242,6 +243,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
 
     /** Commits results and, for every partition, the offset its oldest open flow needs. */
     private void commit() {
+        results.flushObservation();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Map.Entry<TopicPartition, PartitionWork> e : works.entrySet()) {
             ResumePoint p = e.getValue().resumePoint();
@@ -275,6 +277,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
         }
         inTransaction = false;
         aborts++;
+        results.discardPending();
         committed.aborted();
         try {
             producer.abortTransaction();
@@ -300,6 +303,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        int segmentPartitions = consumer.partitionsFor(settings.topics().segments()).size();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata om = committed.get(tp);
             ResumePoint resume;
@@ -311,7 +315,8 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
                 consumer.seek(tp, om.offset());
                 resume = new ResumePoint(om.offset(), ResumePoint.processedUntil(om.metadata(), om.offset()));
             }
-            works.put(tp, new PartitionWork(options.dissector(), resume, counters, results, deadLetters));
+            works.put(tp, new PartitionWork(options.dissector(), resume, counters, results, deadLetters, tp.partition(),
+                    segmentPartitions));
             assigned = works.size();
             LOG.info("{}: resuming at offset {}, results published from offset {}", tp, resume.commitOffset(),
                     resume.processedUntil());
@@ -353,9 +358,10 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     private void logStats() {
         PartitionCounters c = counters;
         DissectStats s = stats;
-        LOG.info("records {} (segments {}, markers {}), sessions {}, findings {}, dead letters {}, internal errors {},"
+        LOG.info("records {} (segments {}, markers {}), sessions {}, findings {}, observations {}, dead letters {},"
+                        + " internal errors {},"
                         + " replayed {} (skipped {}, results suppressed {}), open flows {}, partitions {}, commits {},"
-                        + " aborts {}", c.records, c.segments, c.markers, c.sessions, c.findings, c.deadLettered,
+                        + " aborts {}", c.records, c.segments, c.markers, c.sessions, c.findings, committed.observations(), c.deadLettered,
                 c.internalErrors, c.replayed, c.replaySkipped, c.resultsSuppressed, s.openFlows(), s.partitions(),
                 commits, aborts);
     }

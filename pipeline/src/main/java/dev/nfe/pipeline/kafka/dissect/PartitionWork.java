@@ -39,12 +39,20 @@ final class PartitionWork implements DissectorOutput {
     private final TopicSink results;
     private final DeadLetters deadLetters;
     private final long processedUntil;
+    private final int partition;
+    private final int partitions;
     private long next;
     private boolean suppress;
 
+    /**
+     * @param partition  the segments partition this is
+     * @param partitions how many the segments topic has (the incidents side waits for every one's end)
+     */
     PartitionWork(DissectorConfig config, ResumePoint resume, PartitionCounters counters, TopicSink results,
-                  DeadLetters deadLetters) {
+                  DeadLetters deadLetters, int partition, int partitions) {
         this.config = config;
+        this.partition = partition;
+        this.partitions = partitions;
         this.counters = counters;
         this.results = results;
         this.deadLetters = deadLetters;
@@ -100,6 +108,10 @@ final class PartitionWork implements DissectorOutput {
             Dissector d = streams.remove(id);
             if (d != null) {
                 d.finish(m.getEventTsNanos());
+            }
+            if (!suppress) {
+                // after the input's last observations from this partition, even when it had none here
+                results.sourceEnded(m.getAgent(), m.getSource(), m.getEventTsNanos(), partition, partitions);
             }
         } else {
             Dissector d = stream(id);

@@ -1,10 +1,12 @@
 package dev.nfe.pipeline.kafka.findings;
 
+import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.pipeline.kafka.KafkaSettings;
 import dev.nfe.pipeline.kafka.codec.AvroValues;
 import dev.nfe.pipeline.kafka.codec.BadRecordException;
 import dev.nfe.pipeline.kafka.codec.FindingAvro;
+import dev.nfe.pipeline.kafka.codec.IncidentAvro;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,9 +27,11 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Reads the findings topic without a consumer group (nothing is committed: reading is
- * side-effect free) and with {@code read_committed}, so only results of committed dissector
- * transactions are seen. Without follow it stops at the end the topic had when it started.
+ * Reads the findings topic, and the incidents topic when asked, without a consumer group
+ * (nothing is committed: reading is side-effect free) and with {@code read_committed}, so only
+ * results of committed transactions are seen. Without follow it stops at the end the topics had
+ * when it started. The incidents topic holds one record per server host, the latest of which is
+ * the truth: it is read from its beginning, and each host record is handed over as it comes.
  */
 public final class FindingsReader {
     private static final Logger LOG = LoggerFactory.getLogger(FindingsReader.class);
@@ -39,12 +44,20 @@ public final class FindingsReader {
     /** Receives findings in topic order (per partition). */
     public interface Handler {
         void finding(Finding f) throws java.io.IOException;
+
+        /**
+         * A host's incidents as they stand now (replacing what came for that host before; empty:
+         * the host has none left). Only when incidents are read.
+         */
+        default void hostIncidents(String host, List<Incident> incidents) throws java.io.IOException {
+        }
     }
 
     private final KafkaSettings settings;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean stopping;
     private long undecodable;
+    private long undecodableIncidents;
 
     public FindingsReader(KafkaSettings settings) {
         this.settings = settings;
@@ -61,27 +74,37 @@ public final class FindingsReader {
         return settings.merge(defaults, pinned);
     }
 
-    /** Returns the number of findings handed over; a cluster that cannot be read is an IOException. */
+    /** Findings only; see {@link #read(FindingFilter, boolean, boolean, Handler)}. */
     public long read(FindingFilter filter, boolean follow, Handler handler) throws java.io.IOException {
+        return read(filter, follow, false, handler);
+    }
+
+    /** Returns the number of findings handed over; a cluster that cannot be read is an IOException. */
+    public long read(FindingFilter filter, boolean follow, boolean incidents, Handler handler)
+            throws java.io.IOException {
         long handed = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig())) {
             consumer = c;
             String topic = settings.topics().findings();
-            List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(60));
-            if (infos == null || infos.isEmpty()) {
-                throw new java.io.IOException("topic " + topic + " does not exist on " + settings.bootstrap());
-            }
-            List<TopicPartition> parts = new ArrayList<>();
-            infos.forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
-            c.assign(parts);
+            List<TopicPartition> parts = partitions(c, topic);
+            List<TopicPartition> incidentParts = incidents ? incidentPartitions(c) : List.of();
+            List<TopicPartition> all = new ArrayList<>(parts);
+            all.addAll(incidentParts);
+            c.assign(all);
             seek(c, parts, filter.sinceNanos());
+            // compacted and small: the latest record of every host is somewhere from the beginning
+            c.seekToBeginning(incidentParts);
             // read_committed: the end offsets are the last stable offsets
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(all);
             while (!stopping) {
                 if (!follow && atEnd(c, end)) {
                     break;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (!r.topic().equals(topic)) {
+                        hostRecord(r, handler);
+                        continue;
+                    }
                     Finding f;
                     try {
                         f = FindingAvro.fromAvro(AvroValues.decodeFinding(r.value()));
@@ -108,8 +131,51 @@ public final class FindingsReader {
         return handed;
     }
 
+    /** A record of the incidents topic: the host's incidents now (none for a tombstone). */
+    private void hostRecord(ConsumerRecord<byte[], byte[]> r, Handler handler) throws java.io.IOException {
+        String host = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+        List<Incident> list = new ArrayList<>();
+        if (r.value() != null) {
+            try {
+                for (dev.nfe.schema.v1.Incident a : AvroValues.decodeHostIncidents(r.value()).getIncidents()) {
+                    list.add(IncidentAvro.fromAvro(a));
+                }
+            } catch (BadRecordException e) {
+                if (undecodableIncidents++ < 10) {
+                    LOG.warn("{}-{}@{}: not a host record: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                }
+                return;
+            }
+        }
+        handler.hostIncidents(host, list);
+    }
+
+    /** None when the topic is missing (dissectors older than incidents, or all run with --no-incidents). */
+    private List<TopicPartition> incidentPartitions(KafkaConsumer<byte[], byte[]> c) {
+        try {
+            return partitions(c, settings.topics().incidents());
+        } catch (java.io.IOException e) {
+            LOG.warn("{}: findings only", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) throws java.io.IOException {
+        List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(60));
+        if (infos == null || infos.isEmpty()) {
+            throw new java.io.IOException("topic " + topic + " does not exist on " + settings.bootstrap());
+        }
+        List<TopicPartition> parts = new ArrayList<>();
+        infos.forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+        return parts;
+    }
+
     public long undecodable() {
         return undecodable;
+    }
+
+    public long undecodableIncidents() {
+        return undecodableIncidents;
     }
 
     public void stop() {

@@ -33,7 +33,8 @@ class PartitionWorkFuzzTest {
     private static TopicSink results() {
         try {
             // metrics without an endpoint: nothing listens
-            return new TopicSink(PRODUCER, Topics.withPrefix("nfe."), new CommittedResults(NfeMetrics.open("dissect", null)));
+            return new TopicSink(PRODUCER, Topics.withPrefix("nfe."), new CommittedResults(NfeMetrics.open("dissect", null)),
+                    6);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -45,7 +46,7 @@ class PartitionWorkFuzzTest {
         PartitionCounters counters = new PartitionCounters();
         PRODUCER.clear();
         PartitionWork work = new PartitionWork(DissectorConfig.defaults("fuzz"), new ResumePoint(0, 0), counters, RESULTS,
-                (r, why) -> deadLetters.add(why));
+                (r, why) -> deadLetters.add(why), 0, 6);
         int n = data.consumeInt(1, 8);
         for (int i = 0; i < n && data.remainingBytes() > 0; i++) {
             byte[] value = i == n - 1 ? data.consumeRemainingAsBytes() : data.consumeBytes(data.consumeInt(0, 2048));

@@ -172,7 +172,7 @@ final class OpenIncident {
         Incident facts = new Incident(id(), fault, main, severity, server, servers, firstTs, lastTs, count, kinds,
                 clients.size(), clientsCapped, sampleClients, formats, topSnis, rstBy, median, ttlMatch, ttlMismatch,
                 source, unanswered, okDuring, Math.rint(share * 10_000) / 10_000, recurrence,
-                Differential.of(failedHellos, okHellos), closed ? Incident.State.CLOSED : Incident.State.OPEN, captures,
+                Differential.of(failedHellos, okHellos), Differential.contrasts(failedHellos, okHellos), closed ? Incident.State.CLOSED : Incident.State.OPEN, captures,
                 findingIds, "");
         return IncidentStory.withSummary(facts);
     }

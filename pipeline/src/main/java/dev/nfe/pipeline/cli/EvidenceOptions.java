@@ -41,7 +41,10 @@ final class EvidenceOptions {
                 .addOption(Option.builder().longOpt("evidence-connections").hasArg().argName("N")
                         .desc("failing connections per evidence file, the first in time; the others are listed in "
                                 + "DIR/<incident_id>.left-out.txt (default " + EvidenceSpec.DEFAULT_MAX_CONNECTIONS + ")")
-                        .get());
+                        .get())
+                .addOption(Option.builder().longOpt("evidence-frames").hasArg().argName("N")
+                        .desc("frames per connection in an evidence file: the first and the last N/2, and every "
+                                + "ClientHello and RST (default " + EvidenceSpec.DEFAULT_MAX_FRAMES + ")").get());
     }
 
     /** The incident ids given with --incident (checked for their form), in the order given. */
@@ -69,10 +72,13 @@ final class EvidenceOptions {
     static EvidenceSpec spec(CommandLine cl, List<String> captures) throws Command.UsageException, Unwritable {
         Set<String> ids = incidentIds(cl);
         int connections = Command.intOption(cl, "evidence-connections", EvidenceSpec.DEFAULT_MAX_CONNECTIONS, 1);
+        int frames = Command.intOption(cl, "evidence-frames", EvidenceSpec.DEFAULT_MAX_FRAMES, 2);
         String dir = cl.getOptionValue("evidence");
         if (dir == null) {
-            if (cl.hasOption("evidence-connections")) {
-                throw new Command.UsageException("--evidence-connections needs --evidence DIR");
+            for (String o : List.of("evidence-connections", "evidence-frames")) {
+                if (cl.hasOption(o)) {
+                    throw new Command.UsageException("--" + o + " needs --evidence DIR");
+                }
             }
             return null;
         }
@@ -84,7 +90,7 @@ final class EvidenceOptions {
             throw new Unwritable("cannot write evidence to " + dir + ": " + describe(e));
         }
         try {
-            return EvidenceSpec.of(d, captures, ids, connections);
+            return EvidenceSpec.of(d, captures, ids, connections, frames);
         } catch (IOException e) {
             throw new Unwritable("cannot read a capture's size and time: " + describe(e));
         }

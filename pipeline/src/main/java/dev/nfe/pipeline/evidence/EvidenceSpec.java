@@ -32,13 +32,13 @@ public record EvidenceSpec(Path dir, List<CaptureStamp> stamps, Set<String> inci
     }
 
     /** Takes each capture's size and time now: call it before the first pass reads them. */
-    public static EvidenceSpec of(Path dir, List<String> captures, Set<String> incidentIds, int maxConnections)
-            throws IOException {
+    public static EvidenceSpec of(Path dir, List<String> captures, Set<String> incidentIds, int maxConnections,
+                                  int maxFrames) throws IOException {
         List<CaptureStamp> stamps = new ArrayList<>(captures.size());
         for (String c : captures) {
             stamps.add(CaptureStamp.of(c));
         }
-        return new EvidenceSpec(dir, stamps, incidentIds, DEFAULT_MAX_INCIDENTS, maxConnections, DEFAULT_MAX_FRAMES);
+        return new EvidenceSpec(dir, stamps, incidentIds, DEFAULT_MAX_INCIDENTS, maxConnections, maxFrames);
     }
 
     /** The file an incident's evidence goes to. */

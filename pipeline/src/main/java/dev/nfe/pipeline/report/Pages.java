@@ -94,8 +94,8 @@ final class Pages {
                 + "<a href=\"#facts\">what was read</a> · <a href=\"#servers\">outcomes per server</a></nav>\n");
         for (RunSummary.CaptureReport c : s.captures()) {
             if (c.error() != null) {
-                sb.append("<p class=\"damage\"><b>Damaged capture:</b> ").append(Html.esc(c.error()))
-                        .append(". The report shows what was read before the damage.</p>\n");
+                sb.append("<p class=\"damage\" data-capture=\"").append(Html.esc(c.capture())).append("\">")
+                        .append(TablesHtml.damage(c)).append("</p>\n");
             }
         }
         for (String p : problems) {
@@ -149,7 +149,7 @@ final class Pages {
                 }
             }
             sb.append("<figure class=\"server\" data-server=\"").append(Html.esc(s.label)).append("\"><figcaption><code>")
-                    .append(Html.esc(s.label)).append("</code> ").append(Html.n(s.completed)).append(" completed, ")
+                    .append(Html.esc(String.join(", ", s.endpoints))).append("</code> ").append(Html.n(s.completed)).append(" completed, ")
                     .append(Html.n(s.failures)).append(" failed");
             if (s.ticksDropped > 0) {
                 sb.append(" (failures drawn per bucket: more than ").append(Html.n(Timelines.MAX_TICKS)).append(")");

@@ -25,14 +25,6 @@ final class TablesHtml {
     static void facts(StringBuilder sb, RunSummary s, Map<String, long[]> spans, Collection<CaptureStats> live,
                       long lowConfidence) {
         sb.append("<section id=\"facts\"><h2>What was read</h2>\n");
-        for (RunSummary.CaptureReport c : s.captures()) {
-            if (c.error() != null) {
-                sb.append("<p class=\"damage\" data-capture=\"").append(Html.esc(c.capture())).append("\"><b>")
-                        .append(Html.esc(c.capture())).append(" is damaged:</b> ").append(Html.esc(c.error()))
-                        .append(". Everything in this report comes from the ").append(Html.n(c.frames()))
-                        .append(" frames read before the damage.</p>\n");
-            }
-        }
         if (!s.captures().isEmpty()) {
             sb.append("<table class=\"captures\"><thead><tr><th>capture</th><th class=\"n\">frames</th>"
                     + "<th class=\"n\">connections</th><th class=\"n\">findings</th><th>connections from … to (UTC)</th>"
@@ -73,6 +65,20 @@ final class TablesHtml {
         sb.append("<p class=\"counters\">").append(String.join(" · ", facts)).append("</p>\n</section>\n");
     }
 
+    /**
+     * A capture's damage for people: "FILE is damaged at byte N: what. The report shows the F frames
+     * read before it." (the reader's message names the file and offset twice over).
+     */
+    static String damage(RunSummary.CaptureReport c) {
+        java.util.regex.Matcher m = DAMAGE.matcher(c.error());
+        String what = m.find() ? "damaged at byte " + m.group(1) + ": " + m.group(2) : c.error();
+        return "<b>" + Html.esc(c.capture()) + "</b> is " + Html.esc(what) + ". The report shows the "
+                + Html.n(c.frames()) + " frames read before the damage.";
+    }
+
+    private static final java.util.regex.Pattern DAMAGE =
+            java.util.regex.Pattern.compile("pcap(?:ng)? damaged at byte (\\d+): (.*?)(?:; \\d+ frames read before it)?$");
+
     /** "2026-12-06 21:20:56 – 21:22:25 (88.7 s)", the date once when both ends share it. */
     private static String span(long from, long to) {
         String a = Timestamps.human(from);
@@ -102,9 +108,9 @@ final class TablesHtml {
                 cols.add(o);
             }
         }
-        sb.append("<table class=\"outcomes\"><thead><tr><th>server</th><th>connections</th>");
+        sb.append("<table class=\"outcomes\"><thead><tr><th>server</th><th class=\"n\">connections</th>");
         for (Outcome o : cols) {
-            sb.append("<th title=\"").append(Html.esc(o.name())).append("\">").append(Html.esc(OutcomeMeaning.label(o)))
+            sb.append("<th class=\"n\" title=\"").append(Html.esc(o.name())).append("\">").append(Html.esc(OutcomeMeaning.label(o)))
                     .append("</th>");
         }
         sb.append("</tr></thead><tbody>\n");

@@ -57,6 +57,7 @@ final class TimelineSvg {
         sb.append("<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(WIDTH).append(' ')
                 .append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
                 .append("\" role=\"img\" data-server=\"").append(Html.esc(s.label))
+                .append("\" data-servers=\"").append(Html.esc(String.join(" ", s.endpoints)))
                 // the time axis: x0..x1 in the viewBox is t0..t1 (epoch ns), for readers of the drawing
                 .append("\" data-x0=\"").append(LEFT).append("\" data-x1=\"").append(WIDTH - RIGHT)
                 .append("\" data-t0=\"").append(t0).append("\" data-t1=\"").append(t1)

@@ -29,6 +29,8 @@ final class Timelines {
     static final class Series {
         final String host;
         final String label;
+        /** Every endpoint of this host seen (127.0.0.1:443 and [::1]:443 are one host), up to 8. */
+        final List<String> endpoints = new ArrayList<>(2);
         Map<Long, int[]> buckets = new HashMap<>();
         long[] tickTs = new long[16];
         byte[] tickKind = new byte[16];
@@ -40,6 +42,13 @@ final class Timelines {
         Series(String host, String label) {
             this.host = host;
             this.label = label;
+            endpoints.add(label);
+        }
+
+        void endpoint(String e) {
+            if (endpoints.size() < 8 && !endpoints.contains(e)) {
+                endpoints.add(e);
+            }
         }
 
         /** The failure times kept, with their kinds. */
@@ -101,6 +110,7 @@ final class Timelines {
             s = new Series(host, label);
             servers.put(host, s);
         }
+        s.endpoint(label);
         return s;
     }
 

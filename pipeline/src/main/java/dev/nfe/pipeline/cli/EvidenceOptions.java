@@ -107,7 +107,8 @@ final class EvidenceOptions {
         List<EvidenceLedger.Written> written = ledger.written();
         if (!written.isEmpty() || ledger.problems().isEmpty()) {
             err.println("nfe: evidence: " + written.size() + (written.size() == 1 ? " file" : " files") + " in "
-                    + spec.dir() + (ledger.notWritten() > 0 ? " (" + ledger.notWritten() + " more incidents over the cap of "
+                    + spec.dir() + String.format(java.util.Locale.ROOT, " (second pass: %,d frames in %.2f s)",
+                    ledger.secondPassFrames(), ledger.secondPassNanos() / 1e9) + (ledger.notWritten() > 0 ? " (" + ledger.notWritten() + " more incidents over the cap of "
                     + spec.maxIncidents() + " files: use --incident ID to write one)" : ""));
         }
         for (String p : ledger.problems()) {

@@ -42,6 +42,8 @@ public final class EvidenceLedger {
     private final List<String> problems = new ArrayList<>();
     private long notWritten;
     private boolean finished;
+    private long secondPassNanos;
+    private long secondPassFrames;
 
     void written(Written w) {
         written.put(w.incidentId(), w);
@@ -57,6 +59,21 @@ public final class EvidenceLedger {
 
     void finish() {
         finished = true;
+    }
+
+    void secondPass(long nanos, long frames) {
+        secondPassNanos += nanos;
+        secondPassFrames += frames;
+    }
+
+    /** Wall time of the second pass over the captures (reading, decoding, writing the files). */
+    public long secondPassNanos() {
+        return secondPassNanos;
+    }
+
+    /** Frames the second pass read (it stops at the last frame it needs from each capture). */
+    public long secondPassFrames() {
+        return secondPassFrames;
     }
 
     /** The file written for an incident, or null. */

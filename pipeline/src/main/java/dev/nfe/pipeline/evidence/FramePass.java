@@ -82,11 +82,14 @@ final class FramePass {
                     add(tracks, lastWanted, f.evidence.comparison, f);
                 }
             }
+            long start = System.nanoTime();
+            long frames = 0;
             for (int i = 0; i < captures.size(); i++) {
                 if (lastWanted[i] > 0) {
-                    copy(i, lastWanted[i], tracks);
+                    frames += copy(i, lastWanted[i], tracks);
                 }
             }
+            ledger.secondPass(System.nanoTime() - start, frames);
             if (changed()) {
                 return;
             }
@@ -133,7 +136,8 @@ final class FramePass {
         lastWanted[c.capture()] = Math.max(lastWanted[c.capture()], c.lastFrame());
     }
 
-    private void copy(int capture, long lastWanted, Map<FlowKey, List<Track>> tracks) throws IOException {
+    /** Copies the wanted frames of one capture; returns the frames read. */
+    private long copy(int capture, long lastWanted, Map<FlowKey, List<Track>> tracks) throws IOException {
         List<TcpSegment> segments = new ArrayList<>(2);
         try (FrameSource src = CaptureFiles.open(Path.of(captures.get(capture)))) {
             SegmentDecoder decoder = new SegmentDecoder(segments::add, SegmentDecoder.DEFAULT_MAX_TUNNEL_DEPTH,
@@ -155,13 +159,16 @@ final class FramePass {
                     }
                 }
             };
-            while (last[0] < lastWanted && src.next(sink)) {
-                // up to the last frame wanted
+            try {
+                while (last[0] < lastWanted && src.next(sink)) {
+                    // up to the last frame wanted
+                }
+            } catch (CaptureDamagedException e) {
+                // the run stopped at the same place: every frame it named has been copied
             }
+            return last[0];
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        } catch (CaptureDamagedException e) {
-            // the run stopped at the same place: every frame it named has been copied
         }
     }
 

@@ -111,6 +111,9 @@ final class EvidenceOptions {
                     ledger.secondPassFrames(), ledger.secondPassNanos() / 1e9) + (ledger.notWritten() > 0 ? " (" + ledger.notWritten() + " more incidents over the cap of "
                     + spec.maxIncidents() + " files: use --incident ID to write one)" : ""));
         }
+        for (String n : ledger.notes()) {
+            err.println("nfe: evidence: note: " + n);
+        }
         for (String p : ledger.problems()) {
             err.println("nfe: evidence: " + p);
         }

@@ -9,8 +9,8 @@ import java.util.Map;
  * Completed handshakes per server host, to show one beside an incident's failures. Bounded: at
  * most {@link #PER_HOST} per host, spread over the run (when a host's sample is full, every second
  * one goes and from then on only every second, fourth, ... arrival is taken, so the sample keeps
- * covering the whole time range), and at most {@link #MAX_HOSTS} hosts (later hosts are counted
- * as not sampled).
+ * covering the whole time range), and at most {@link #MAX_HOSTS} hosts (the completed handshakes
+ * of later hosts are counted as not sampled).
  */
 final class CompletedSamples {
     static final int PER_HOST = 16;

@@ -40,6 +40,7 @@ public final class EvidenceLedger {
 
     private final Map<String, Written> written = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private long notWritten;
     private boolean finished;
     private long secondPassNanos;
@@ -51,6 +52,15 @@ public final class EvidenceLedger {
 
     void problem(String p) {
         problems.add(p);
+    }
+
+    void note(String n) {
+        notes.add(n);
+    }
+
+    /** Caps that were hit without keeping anything asked for from being written. */
+    public List<String> notes() {
+        return Collections.unmodifiableList(notes);
     }
 
     void notWritten(long n) {

@@ -158,6 +158,10 @@ public final class EvidenceSink implements ResultSink {
             }
         }
         ledger.notWritten(incidentsLeft);
+        if (completed.hostsNotSampled() > 0) {
+            ledger.note(completed.hostsNotSampled() + " completed handshakes at servers beyond the first "
+                    + CompletedSamples.MAX_HOSTS + " were not sampled: incidents there have no connection to compare with");
+        }
         if (chosen.isEmpty() || spillFailed || spill == null) {
             return;
         }

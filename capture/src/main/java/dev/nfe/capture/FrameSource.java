@@ -36,4 +36,14 @@ public interface FrameSource extends Closeable {
     default boolean stableBuffers() {
         return false;
     }
+
+    /**
+     * The resolution the source recorded the timestamp of the frame it delivered last in, as a
+     * pcapng {@code if_tsresol} code: 6 microseconds, 9 nanoseconds; a pcapng interface's own code
+     * otherwise. Frames are delivered in nanoseconds whatever it is; a writer of evidence keeps the
+     * original resolution with this. Default: 9 (nothing coarser is known).
+     */
+    default int timestampResolution() {
+        return 9;
+    }
 }

@@ -92,6 +92,11 @@ final class InterfaceClock {
         return nanos + offsetNanos;
     }
 
+    /** The if_tsresol code this clock reads. */
+    int tsresol() {
+        return tsresol;
+    }
+
     @Override
     public String toString() {
         return "InterfaceClock[tsresol=0x" + Integer.toHexString(tsresol) + " offset=" + offsetNanos / NANOS_PER_SECOND + "s]";

@@ -153,6 +153,12 @@ public final class PcapFileSource implements FrameSource {
         return nanos;
     }
 
+    /** Microseconds (6) or nanoseconds (9), as the magic number says, for every frame. */
+    @Override
+    public int timestampResolution() {
+        return nanos ? 9 : 6;
+    }
+
     /** True when the file was written big-endian. */
     public boolean bigEndian() {
         return bigEndian;

@@ -65,6 +65,8 @@ public final class PcapngFileSource implements FrameSource {
 
     private long frames;
     private long lastTimestamp;
+    /** if_tsresol of the interface of the frame delivered last. */
+    private int lastTsresol = InterfaceClock.DEFAULT_TSRESOL;
     private int sections;
     private CaptureDamagedException damage;
 
@@ -182,6 +184,7 @@ public final class PcapngFileSource implements FrameSource {
         }
         long original = Binary.u32(b, p + 24, bigEndian);
         long timestamp = clocks[id].toNanos(units);
+        lastTsresol = clocks[id].tsresol();
         return deliver(sink, timestamp, linkTypes[id], b, p + 28, (int) captured, original, length);
     }
 
@@ -207,6 +210,7 @@ public final class PcapngFileSource implements FrameSource {
         if (problem != null) {
             throw damaged("simple packet block " + problem);
         }
+        lastTsresol = clocks[0].tsresol();
         return deliver(sink, lastTimestamp, linkTypes[0], b, p + 12, (int) captured, original, length);
     }
 
@@ -340,6 +344,12 @@ public final class PcapngFileSource implements FrameSource {
         damage = new CaptureDamagedException(description + ": pcapng damaged at byte " + at + ": " + what
                 + "; " + frames + " frames read before it", at, frames);
         return damage;
+    }
+
+    /** The if_tsresol of the interface of the frame delivered last. */
+    @Override
+    public int timestampResolution() {
+        return lastTsresol;
     }
 
     /** Sections seen so far. */

@@ -65,4 +65,47 @@ final class Differential {
                 .thenComparing(s -> s.d().negated()).thenComparing(s -> s.d().value()));
         return out.stream().limit(MAX_REPORTED).map(Scored::d).toList();
     }
+
+    /**
+     * The rows of a differential table, whether they separate or not: for each feature name in
+     * {@link Feature#ORDER}, the value whose share differs most between the failed and the completed
+     * hellos (ties: the larger share among the failed, then the value). A table a person reads to see
+     * how alike the two groups were, where {@link #of} only names what separates them. No rows when
+     * no failure had a hello; the completed side may be empty (its counts are then 0 of 0).
+     */
+    static List<Discriminator> contrasts(FeatureCounts failed, FeatureCounts ok) {
+        long nf = failed.hellos();
+        long no = ok.hellos();
+        if (nf == 0) {
+            return List.of();
+        }
+        Discriminator[] best = new Discriminator[Feature.ORDER.size()];
+        // |a/nf - b/no| compared exactly, as |a*no - b*nf| over the common nf*no (ties are common)
+        long[] bestDiff = new long[best.length];
+        Set<Feature> all = new HashSet<>(failed.features());
+        all.addAll(ok.features());
+        for (Feature f : all) {
+            int rank = f.rank();
+            if (rank >= best.length) {
+                continue;
+            }
+            long a = failed.count(f);
+            long b = ok.count(f);
+            long diff = no == 0 ? a : Math.abs(a * no - b * nf);
+            Discriminator d = new Discriminator(f.name(), f.value(), a, nf, b, no);
+            Discriminator cur = best[rank];
+            if (cur == null || diff > bestDiff[rank]
+                    || (diff == bestDiff[rank] && (a > cur.failed() || (a == cur.failed() && d.value().compareTo(cur.value()) < 0)))) {
+                best[rank] = d;
+                bestDiff[rank] = diff;
+            }
+        }
+        List<Discriminator> out = new ArrayList<>(best.length);
+        for (Discriminator d : best) {
+            if (d != null) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
 }

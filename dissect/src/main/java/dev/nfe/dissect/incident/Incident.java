@@ -35,6 +35,10 @@ import java.util.Map;
  * @param recurrence      the period the failures fall on, or null (failures at random times)
  * @param discriminators  hello features that separate failed from completed handshakes, strongest
  *                        first; empty when none does
+ * @param contrasts       the rows of a differential table, separating or not: for each feature name
+ *                        (in {@link Feature#ORDER}), the value whose share differs most between the failed
+ *                        and the completed hellos, with both counts; empty when no failure had a hello.
+ *                        Not in the JSON-lines contract (the HTML report shows it)
  * @param state           whether the fault looks still under way at the end of what was seen
  */
 public record Incident(
@@ -63,10 +67,26 @@ public record Incident(
         double failedShare,
         Recurrence recurrence,
         List<Discriminator> discriminators,
+        List<Discriminator> contrasts,
         State state,
         List<String> captures,
         List<String> sampleFindingIds,
         String summary) {
+
+    /** The incident without {@code contrasts} (as read back from a record that does not carry them). */
+    public Incident(String incidentId, Fault fault, FindingKind kind, Severity severity, Endpoint server,
+                    List<String> servers, long firstTsNanos, long lastTsNanos, long count, Map<FindingKind, Long> kinds,
+                    long distinctClients, boolean clientsCapped, List<String> sampleClients,
+                    Map<String, Long> helloFormats, Map<String, Long> snis, Map<String, Long> rstBy,
+                    Long medianAfterHelloMicros, long rstTtlMatches, long rstTtlMismatches, String rstSource,
+                    long unanswered, long okDuring, double failedShare, Recurrence recurrence,
+                    List<Discriminator> discriminators, State state, List<String> captures,
+                    List<String> sampleFindingIds, String summary) {
+        this(incidentId, fault, kind, severity, server, servers, firstTsNanos, lastTsNanos, count, kinds,
+                distinctClients, clientsCapped, sampleClients, helloFormats, snis, rstBy, medianAfterHelloMicros,
+                rstTtlMatches, rstTtlMismatches, rstSource, unanswered, okDuring, failedShare, recurrence,
+                discriminators, List.of(), state, captures, sampleFindingIds, summary);
+    }
 
     /** Whether the fault looks still under way at the end of what was seen. */
     public enum State {
@@ -86,6 +106,7 @@ public record Incident(
         snis = Collections.unmodifiableMap(new LinkedHashMap<>(snis));
         rstBy = Collections.unmodifiableMap(new LinkedHashMap<>(rstBy));
         discriminators = List.copyOf(discriminators);
+        contrasts = List.copyOf(contrasts);
         captures = List.copyOf(captures);
         sampleFindingIds = List.copyOf(sampleFindingIds);
     }

@@ -20,14 +20,16 @@ final class IncidentCore {
     private final long gapNanos;
     private final int minCount;
     private final int maxHosts;
+    private final IncidentEngine.Membership membership;
     /** Access order: the least recently active host first. */
     private final LinkedHashMap<String, EnumMap<Fault, OpenIncident>> hosts = new LinkedHashMap<>(64, 0.75f, true);
     private long closedEarly;
 
-    IncidentCore(long gapNanos, int minCount, int maxHosts) {
+    IncidentCore(long gapNanos, int minCount, int maxHosts, IncidentEngine.Membership membership) {
         this.gapNanos = gapNanos;
         this.minCount = minCount;
         this.maxHosts = maxHosts;
+        this.membership = membership;
     }
 
     /** Takes the next observation; returns the incidents this closed (possibly none). */
@@ -65,6 +67,7 @@ final class IncidentCore {
             open.put(o.fault(), i);
         }
         i.failure(o);
+        membership.joined(o, i.incidentId);
         return closed;
     }
 

@@ -28,9 +28,26 @@ public final class IncidentEngine {
     private long late;
     private long forced;
 
+    /**
+     * Hears which incident each failure joins, as it joins it: the exact membership an incident's
+     * time window alone cannot give when inputs are not in time order (a second capture of earlier
+     * times joins an incident opened by the first). The id is the one the incident will carry; a
+     * group that stays below the minimum count is never reported as an incident.
+     */
+    @FunctionalInterface
+    public interface Membership {
+        Membership NONE = (o, incidentId) -> { };
+
+        void joined(Observation failure, String incidentId);
+    }
+
     public IncidentEngine(IncidentConfig config) {
+        this(config, Membership.NONE);
+    }
+
+    public IncidentEngine(IncidentConfig config, Membership membership) {
         this.config = config;
-        this.core = new IncidentCore(config.gapNanos(), config.minCount(), config.maxHosts());
+        this.core = new IncidentCore(config.gapNanos(), config.minCount(), config.maxHosts(), membership);
     }
 
     /**

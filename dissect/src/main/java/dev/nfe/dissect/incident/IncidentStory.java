@@ -23,7 +23,7 @@ final class IncidentStory {
                 i.firstTsNanos(), i.lastTsNanos(), i.count(), i.kinds(), i.distinctClients(), i.clientsCapped(),
                 i.sampleClients(), i.helloFormats(), i.snis(), i.rstBy(), i.medianAfterHelloMicros(), i.rstTtlMatches(),
                 i.rstTtlMismatches(), i.rstSource(), i.unanswered(), i.okDuring(), i.failedShare(), i.recurrence(),
-                i.discriminators(), i.state(), i.captures(), i.sampleFindingIds(), of(i));
+                i.discriminators(), i.contrasts(), i.state(), i.captures(), i.sampleFindingIds(), of(i));
     }
 
     static String of(Incident i) {

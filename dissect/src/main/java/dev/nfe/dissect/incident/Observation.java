@@ -63,7 +63,7 @@ public record Observation(
     }
 
     /** The incident key of a server: loopback IPv6 and IPv4-mapped addresses as their IPv4 host. */
-    static String hostKey(Endpoint server) {
+    public static String hostKey(Endpoint server) {
         IpAddress ip = server.ip();
         if (ip.v6() && ip.hi() == 0 && ip.lo() == 1) {
             return "127.0.0.1:" + server.port(); // [::1] is 127.0.0.1's host

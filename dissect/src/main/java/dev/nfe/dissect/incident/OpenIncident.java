@@ -36,6 +36,8 @@ final class OpenIncident {
     final String host;
     final Fault fault;
     private final String firstFindingId;
+    /** Known from the first failure on: listeners learn each failure's incident as it joins. */
+    final String incidentId;
     private final Endpoint server;
     final long firstTs;
     long lastTs;
@@ -72,6 +74,7 @@ final class OpenIncident {
         this.server = first.server();
         this.firstTs = first.tsNanos();
         this.lastTs = first.tsNanos();
+        this.incidentId = id();
     }
 
     void failure(Observation o) {
@@ -169,10 +172,10 @@ final class OpenIncident {
         FindingKind main = kinds.entrySet().stream().max(Map.Entry.<FindingKind, Long>comparingByValue()
                 .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))).orElseThrow().getKey();
         double share = count == 0 ? 0 : (double) count / (count + okDuring);
-        Incident facts = new Incident(id(), fault, main, severity, server, servers, firstTs, lastTs, count, kinds,
+        Incident facts = new Incident(incidentId, fault, main, severity, server, servers, firstTs, lastTs, count, kinds,
                 clients.size(), clientsCapped, sampleClients, formats, topSnis, rstBy, median, ttlMatch, ttlMismatch,
                 source, unanswered, okDuring, Math.rint(share * 10_000) / 10_000, recurrence,
-                Differential.of(failedHellos, okHellos), closed ? Incident.State.CLOSED : Incident.State.OPEN, captures,
+                Differential.of(failedHellos, okHellos), Differential.contrasts(failedHellos, okHellos), closed ? Incident.State.CLOSED : Incident.State.OPEN, captures,
                 findingIds, "");
         return IncidentStory.withSummary(facts);
     }

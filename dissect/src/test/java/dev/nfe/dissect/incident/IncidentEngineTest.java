@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,5 +129,38 @@ class IncidentEngineTest {
                     || i.fault() == Fault.SERVER_ALERT || i.fault() == Fault.NON_TLS || i.fault() == Fault.SILENCE
                     || i.fault() == Fault.REFUSED ? "server" : ""), i.summary());
         }
+    }
+
+    @Test
+    void membershipNamesEachFailuresIncidentAlsoWhenALaterInputHoldsEarlierTimes() throws Exception {
+        // crash-loop-5s (21:21-21:22) first, then crash-on-sslv2-hello (21:14, same server): the second
+        // input's failures join the incident the first opened, before that incident's first_ts
+        Input loop = dissect(INCIDENTS.resolve("crash-loop-5s").resolve("capture.pcap"));
+        Input sslv2 = dissect(INCIDENTS.resolve("crash-on-sslv2-hello").resolve("capture.pcap"));
+        java.util.Map<String, List<String>> members = new java.util.LinkedHashMap<>();
+        IncidentEngine engine = new IncidentEngine(IncidentConfig.defaults(),
+                (o, id) -> members.computeIfAbsent(id, k -> new ArrayList<>()).add(o.findingId()));
+        List<Incident> out = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Input in : List.of(loop, sslv2)) {
+            for (Result r : in.results()) {
+                out.addAll(engine.session(r.session(), r.finding()));
+                if (r.finding() != null && Fault.of(r.finding(), r.session()) != null) {
+                    failures.add(r.finding().findingId());
+                }
+            }
+            out.addAll(engine.endOfInput());
+        }
+        out.addAll(engine.finish(loop.end()));
+        assertEquals(1, out.size(), out.toString());
+        Incident i = out.get(0);
+        List<String> joined = members.get(i.incidentId());
+        assertEquals(i.count(), joined.size(), "every failure of the incident was heard joining it");
+        assertEquals(new java.util.HashSet<>(failures), new java.util.HashSet<>(joined));
+        assertEquals(i.sampleFindingIds(), joined.subList(0, i.sampleFindingIds().size()), "in the order they joined");
+        long outsideWindow = sslv2.results().stream().filter(r -> r.finding() != null
+                && r.finding().tsNanos() < i.firstTsNanos()).count();
+        assertTrue(outsideWindow > 0, "the window alone would have missed the earlier input's failures");
+        assertEquals(Set.of(i.incidentId()), members.keySet());
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class Nfe {
     private static final List<Command> COMMANDS = List.of(new ReplayCommand(), new AgentCommand(), new DissectCommand(),
-            new FindingsCommand(), new BenchCommand(), new KafkaBenchCommand());
+            new FindingsCommand(), new ReportCommand(), new BenchCommand(), new KafkaBenchCommand());
 
     private Nfe() {
     }

@@ -4,6 +4,8 @@ import dev.nfe.capture.file.CaptureFiles;
 import dev.nfe.capture.pcap4j.LibpcapFileSource;
 import dev.nfe.dissect.DissectorConfig;
 import dev.nfe.pipeline.Defaults;
+import dev.nfe.pipeline.evidence.EvidenceSpec;
+import dev.nfe.pipeline.output.OutputSpec;
 import dev.nfe.pipeline.output.Outputs;
 import dev.nfe.pipeline.replay.CaptureOpener;
 import dev.nfe.pipeline.replay.ProgressListener;
@@ -38,13 +40,16 @@ final class ReplayCommand extends Command {
 
     @Override
     String footer() {
-        return "\nExit status: 0 ok, 2 an input is not a capture (nothing is processed), "
-                + "3 a capture is damaged (results up to the damage are printed).";
+        return "\nExit status: 0 ok, 2 an input is not a capture or DIR cannot be written (nothing is processed), "
+                + "3 a capture is damaged (results up to the damage are printed), 5 the results are printed but "
+                + "evidence asked for is missing (an --incident id no incident has, a capture changed between "
+                + "the passes, DIR filled up).";
     }
 
     @Override
     Options options() {
-        return OutputOptions.add(new Options(), "")
+        return EvidenceOptions.add(OutputOptions.add(new Options(), ""),
+                        "with --evidence: write only these incidents' evidence (repeat, or separate with commas)")
                 .addOption(Option.builder().longOpt("reader").hasArg().argName("plain|libpcap")
                         .desc("plain (fast Java reader, default) or libpcap (through pcap4j)").get())
                 .addOption(Option.builder().longOpt("workers").hasArg().argName("N")
@@ -77,6 +82,10 @@ final class ReplayCommand extends Command {
         boolean showProgress = cl.hasOption("progress") || (!cl.hasOption("no-progress") && StderrTerminal.isTerminal());
         ReplayEngine engine = new ReplayEngine(options, showProgress ? new StderrProgress(err) : ProgressListener.NONE);
 
+        if (cl.hasOption("incident") && !cl.hasOption("evidence")) {
+            throw new UsageException("--incident names the incidents whose evidence to write: it needs --evidence DIR");
+        }
+        OutputSpec spec = OutputOptions.spec(cl, files.size() > 1, false);
         List<String> problems = engine.validate(files);
         if (!problems.isEmpty()) {
             for (String p : problems) {
@@ -84,7 +93,14 @@ final class ReplayCommand extends Command {
             }
             return 2;
         }
-        try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, files.size() > 1, false))) {
+        EvidenceSpec evidence;
+        try {
+            evidence = EvidenceOptions.spec(cl, files);
+        } catch (EvidenceOptions.Unwritable e) {
+            err.println("nfe: " + e.getMessage());
+            return 2;
+        }
+        try (Outputs outputs = Outputs.open(spec.withEvidence(evidence))) {
             ReplayEngine.Result result = engine.run(files, outputs.sink());
             outputs.flush();
             if (showProgress) {
@@ -93,7 +109,7 @@ final class ReplayCommand extends Command {
             for (String e : result.errors()) {
                 err.println("nfe: " + e);
             }
-            return result.exitCode();
+            return EvidenceOptions.report(outputs.evidence(), evidence, err, result.exitCode());
         } catch (IOException e) {
             err.println("nfe: cannot write results: " + e.getMessage());
             return 1;

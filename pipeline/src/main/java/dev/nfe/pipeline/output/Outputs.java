@@ -1,5 +1,9 @@
 package dev.nfe.pipeline.output;
 
+import dev.nfe.pipeline.evidence.EvidenceLedger;
+import dev.nfe.pipeline.evidence.EvidenceSink;
+import dev.nfe.pipeline.report.HtmlReportSink;
+
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -20,11 +24,16 @@ public final class Outputs implements AutoCloseable {
     private final BufferedOutputStream stream;
     private final PrintStream text;
     private final ResultSink sink;
+    private final EvidenceLedger evidence;
+    private final HtmlReportSink report;
 
-    private Outputs(BufferedOutputStream stream, PrintStream text, ResultSink sink) {
+    private Outputs(BufferedOutputStream stream, PrintStream text, ResultSink sink, EvidenceLedger evidence,
+                    HtmlReportSink report) {
         this.stream = stream;
         this.text = text;
         this.sink = sink;
+        this.evidence = evidence;
+        this.report = report;
     }
 
     /** Opens {@code spec}'s destination and its sinks. */
@@ -34,11 +43,29 @@ public final class Outputs implements AutoCloseable {
         BufferedOutputStream buffered = new BufferedOutputStream(os, 1 << 16);
         PrintStream text = new PrintStream(buffered, false, StandardCharsets.UTF_8);
         List<ResultSink> sinks = new ArrayList<>(2);
+        // first: its summary writes the files the report (after it) names
+        EvidenceSink evidence = spec.evidence() == null ? null : new EvidenceSink(spec.evidence());
+        EvidenceLedger ledger = evidence == null ? null : evidence.ledger();
+        if (evidence != null) {
+            sinks.add(evidence);
+        }
+        HtmlReportSink report = null;
         switch (spec.format()) {
             case TEXT -> sinks.add(new TextSink(text, spec.multipleSources(), spec.live()));
             case JSONL -> sinks.add(new JsonLinesSink(buffered, spec.sessions()));
+            case HTML -> sinks.add(report = new HtmlReportSink(buffered, spec.report(), ledger));
         }
-        return new Outputs(buffered, text, SinkSet.of(sinks));
+        return new Outputs(buffered, text, SinkSet.of(sinks), ledger, report);
+    }
+
+    /** Incident ids the report was asked for that the results did not have (empty without a report). */
+    public List<String> reportProblems() {
+        return report == null ? List.of() : report.problems();
+    }
+
+    /** What {@code --evidence} wrote and what kept it from writing, or null without it. */
+    public EvidenceLedger evidence() {
+        return evidence;
     }
 
     public ResultSink sink() {

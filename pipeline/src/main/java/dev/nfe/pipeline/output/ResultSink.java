@@ -1,6 +1,7 @@
 package dev.nfe.pipeline.output;
 
 import dev.nfe.dissect.incident.Incident;
+import dev.nfe.dissect.incident.Observation;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 
@@ -23,6 +24,14 @@ public interface ResultSink {
     void finding(Finding f) throws IOException;
 
     void incident(Incident i) throws IOException;
+
+    /**
+     * The incident engine put {@code failure} (a session's finding, which came before) into the
+     * incident that will carry {@code incidentId}: exact membership, for outputs that need an
+     * incident's own connections (evidence files). Comes before that incident does.
+     */
+    default void joined(Observation failure, String incidentId) {
+    }
 
     /** A live capture's counters (every stats interval and at the end); files have none. */
     default void captureStats(CaptureStats stats) throws IOException {

@@ -1,6 +1,7 @@
 package dev.nfe.pipeline.output;
 
 import dev.nfe.dissect.incident.Incident;
+import dev.nfe.dissect.incident.Observation;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 
@@ -86,6 +87,13 @@ public final class SinkSet implements ResultSink, RenderedLines {
     public void incident(Incident i) throws IOException {
         for (ResultSink sink : sinks) {
             sink.incident(i);
+        }
+    }
+
+    @Override
+    public void joined(Observation failure, String incidentId) {
+        for (ResultSink sink : sinks) {
+            sink.joined(failure, incidentId);
         }
     }
 

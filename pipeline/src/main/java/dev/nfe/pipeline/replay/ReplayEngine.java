@@ -57,8 +57,9 @@ public final class ReplayEngine {
         warm.start();
         Failure failure = new Failure();
         BlockingQueue<FileJob> jobs = new ArrayBlockingQueue<>(2);
+        // the writer thread feeds the engine; sinks hear each failure's incident there (evidence files)
         IncidentEngine incidents = new IncidentEngine(IncidentConfig.defaults()
-                .withGap(options.incidentGapNanos(), options.incidentMinCount()));
+                .withGap(options.incidentGapNanos(), options.incidentMinCount()), sink::joined);
         Merger merger = new Merger(jobs, sink, incidents, failure);
         Thread writer = new Thread(merger, "nfe-writer");
         writer.start();

@@ -93,11 +93,13 @@ final class Merger implements Runnable {
         DissectorStats stats = DissectorStats.zero();
         boolean last = false;
         List<Emitted> interval = new ArrayList<>();
+        byte[][] runs = new byte[n][];
         while (!last) {
             interval.clear();
             last = true;
             for (int i = 0; i < n; i++) {
                 Chunk c = take(job.shards().get(i).out);
+                runs[i] = c.items().isEmpty() ? null : c.items().get(0).json();
                 if (c.failure() != null) {
                     throw new IllegalStateException("a dissector worker failed", c.failure());
                 }
@@ -130,6 +132,12 @@ final class Merger implements Runnable {
                     }
                 }
                 write(incidents.session(e.session(), e.finding()));
+            }
+            // the sinks have copied (or written) the lines: the runs can take the shards' next lines
+            for (int i = 0; i < n; i++) {
+                if (runs[i] != null) {
+                    job.shards().get(i).spareRuns.offer(runs[i]);
+                }
             }
         }
         write(incidents.endOfInput());

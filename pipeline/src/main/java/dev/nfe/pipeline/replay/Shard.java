@@ -22,6 +22,8 @@ final class Shard implements Runnable, DissectorOutput {
     private final JsonRenderer renderer;
     final BlockingQueue<Batch> in;
     final BlockingQueue<Chunk> out;
+    /** Runs of JSON lines the merger has written out, for this shard's next runs (bounded: extras are dropped). */
+    final BlockingQueue<byte[]> spareRuns = new ArrayBlockingQueue<>(2);
     private List<Emitted> pending = new ArrayList<>();
     private long emitFrame;
     private long internalErrors;
@@ -83,7 +85,7 @@ final class Shard implements Runnable, DissectorOutput {
         List<Emitted> p = pending;
         pending = new ArrayList<>();
         if (renderer != null && !p.isEmpty()) {
-            byte[] run = renderer.takeRun();
+            byte[] run = renderer.takeRun(spareRuns.poll());
             for (int i = 0; i < p.size(); i++) {
                 Emitted e = p.get(i);
                 p.set(i, new Emitted(e.emitFrame(), e.firstFrame(), e.session(), e.finding(), run, e.sessionOff(),

@@ -96,9 +96,14 @@ public final class IncidentEngine {
 
     /** End of input at {@code endNanos}: every waiting session in order, then every incident. */
     public List<Incident> finish(long endNanos) {
+        return finish(endNanos, Snapshots.IN_ORDER);
+    }
+
+    /** As {@link #finish(long)}, the closing incidents made by {@code snapshots} (e.g. on every core). */
+    public List<Incident> finish(long endNanos, Snapshots snapshots) {
         List<Incident> closed = new ArrayList<>();
         releaseAll(closed);
-        return core.finish(endNanos, closed);
+        return core.finish(endNanos, closed, snapshots);
     }
 
     public IncidentStats stats() {

@@ -62,7 +62,9 @@ final class Merger implements Runnable {
                 }
                 mergeFile(job);
             }
-            write(incidents.finish(endTs == Long.MIN_VALUE ? 0 : endTs));
+            // the dissectors are done: the incidents' snapshots (the period search) on every core
+            write(incidents.finish(endTs == Long.MIN_VALUE ? 0 : endTs,
+                    tasks -> tasks.parallelStream().map(java.util.function.Supplier::get).toList()));
             IncidentStats st = incidents.stats();
             countIfAny("incident_sessions_late", st.late());
             countIfAny("incident_sessions_forced", st.forced());

@@ -20,6 +20,8 @@ final class DecodeContext {
     final boolean shareFrameBuffers;
     /** This decoder's IP fragment state: per input, never shared. */
     final FragmentReassembler fragments;
+    /** Recent segments' endpoints, shared (see {@link Endpoints}). */
+    final Endpoints endpoints = new Endpoints();
 
     byte[] buf;
     /** {@link #buf} is a rebuilt datagram's own array, not the reader's: payloads may be views of it. */

@@ -2,7 +2,6 @@ package dev.nfe.capture.decode;
 
 import dev.nfe.capture.Bytes;
 import dev.nfe.capture.Endpoint;
-import dev.nfe.capture.IpAddress;
 import dev.nfe.capture.TcpSegment;
 
 import static dev.nfe.capture.decode.DecodeContext.missing;
@@ -50,21 +49,23 @@ final class Tcp {
         int payloadOffset = off + headerLength;
         int payloadLength = wire - payloadOffset;
         int captured = cap - payloadOffset;
-        IpAddress src;
-        IpAddress dst;
+        int srcPort = Be.u16(b, off);
+        int dstPort = Be.u16(b, off + 2);
+        Endpoint src;
+        Endpoint dst;
         if (c.v6) {
-            src = IpAddress.v6(c.srcHi, c.srcLo);
-            dst = IpAddress.v6(c.dstHi, c.dstLo);
+            src = c.endpoints.v6(c.srcHi, c.srcLo, srcPort);
+            dst = c.endpoints.v6(c.dstHi, c.dstLo, dstPort);
         } else {
-            src = IpAddress.v4((int) c.srcLo);
-            dst = IpAddress.v4((int) c.dstLo);
+            src = c.endpoints.v4(c.srcLo, srcPort);
+            dst = c.endpoints.v4(c.dstLo, dstPort);
         }
         int flags = ((b[off + 12] & 0x01) << 8) | (b[off + 13] & 0xff);
         c.sink.segment(new TcpSegment(
                 c.timestamp,
                 c.frame,
-                new Endpoint(src, Be.u16(b, off)),
-                new Endpoint(dst, Be.u16(b, off + 2)),
+                src,
+                dst,
                 Be.u32(b, off + 4),
                 Be.u32(b, off + 8),
                 flags,

@@ -68,7 +68,9 @@ public final class Connection {
             log.rst(d, new Event.Rst(s.ttl(), s.ipId(), dir.state(), peer == null ? Event.Side.UNKNOWN : peer.state()),
                     s.frame(), s.timestampNanos());
         }
-        dir.fin(s, peer == null ? Event.Side.UNKNOWN : peer.state());
+        if (s.fin()) { // the peer's state is evidence for a FIN only: not made for every segment
+            dir.fin(s, peer == null ? Event.Side.UNKNOWN : peer.state());
+        }
     }
 
     /** True once the connection is over on the wire: a RST, or FIN from both sides. */

@@ -1,8 +1,9 @@
 package dev.nfe.dissect.fingerprint;
 
 import dev.nfe.capture.Endpoint;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
-import java.util.Base64;
 
 /**
  * Community ID v1 flow hash (github.com/corelight/community-id-spec), the {@code flow_id} of a
@@ -36,6 +37,10 @@ public final class CommunityId {
     private final int seed;
     private final MessageDigest sha1 = Digests.digest("SHA-1");
     private final byte[] input = new byte[2 + 16 + 16 + 2 + 2 + 2];
+    private final byte[] digest = new byte[20];
+    /** RFC 4648 section 4, the standard alphabet. */
+    private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            .getBytes(StandardCharsets.US_ASCII);
 
     /** @param seed the 16-bit seed both sides of a comparison must share (0 unless configured) */
     public CommunityId(int seed) {
@@ -72,7 +77,37 @@ public final class CommunityId {
         input[n++] = (byte) hi.port();
         sha1.reset();
         sha1.update(input, 0, n);
-        return "1:" + Base64.getEncoder().encodeToString(sha1.digest());
+        try {
+            sha1.digest(digest, 0, digest.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-1 gives 20 bytes", e);
+        }
+        return id(digest);
+    }
+
+    /**
+     * "1:" and the standard base64 of the 20-byte digest (28 characters, one '=' of padding),
+     * written straight into the string's bytes: one allocation per id, where a builder and the
+     * encoder's own string cost three (this runs once per session).
+     */
+    static String id(byte[] d) {
+        byte[] out = new byte[30];
+        out[0] = '1';
+        out[1] = ':';
+        int o = 2;
+        for (int i = 0; i < 18; i += 3) {
+            int v = (d[i] & 0xff) << 16 | (d[i + 1] & 0xff) << 8 | (d[i + 2] & 0xff);
+            out[o++] = BASE64[v >>> 18];
+            out[o++] = BASE64[(v >>> 12) & 0x3f];
+            out[o++] = BASE64[(v >>> 6) & 0x3f];
+            out[o++] = BASE64[v & 0x3f];
+        }
+        int v = (d[18] & 0xff) << 16 | (d[19] & 0xff) << 8;
+        out[o++] = BASE64[v >>> 18];
+        out[o++] = BASE64[(v >>> 12) & 0x3f];
+        out[o++] = BASE64[(v >>> 6) & 0x3f];
+        out[o] = '=';
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     public int seed() {

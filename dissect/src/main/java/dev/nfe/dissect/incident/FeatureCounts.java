@@ -22,7 +22,9 @@ final class FeatureCounts {
             return;
         }
         hellos++;
-        for (Feature f : features) {
+        // by index (observations hold immutable random-access lists): no iterator per hello
+        for (int i = 0, size = features.size(); i < size; i++) {
+            Feature f = features.get(i);
             long[] n = counts.get(f);
             if (n == null) {
                 if (counts.size() >= MAX_FEATURES) {

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Incidents from observations in event-time order (a pure fold: the same observations in the
@@ -104,15 +105,19 @@ final class IncidentCore {
         return out;
     }
 
-    /** End of input at {@code end}: every incident, in order of its first failure. */
-    List<Incident> finish(long end, List<Incident> closed) {
+    /** End of input at {@code end}: every incident, in order of its first failure, made by {@code snapshots}. */
+    List<Incident> finish(long end, List<Incident> closed, Snapshots snapshots) {
         List<OpenIncident> all = new ArrayList<>();
         hosts.values().forEach(m -> all.addAll(m.values()));
         hosts.clear();
         all.sort(ORDER);
+        List<Supplier<Incident>> tasks = new ArrayList<>(all.size());
         for (OpenIncident i : all) {
-            close(i, end, closed);
+            if (i.count() >= minCount) {
+                tasks.add(() -> i.snapshot(end, gapNanos));
+            }
         }
+        closed.addAll(snapshots.make(tasks));
         return closed;
     }
 

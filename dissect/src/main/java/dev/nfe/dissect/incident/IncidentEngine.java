@@ -4,6 +4,7 @@ import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -104,9 +105,7 @@ public final class IncidentEngine {
      */
     public List<Incident> endOfInput() {
         List<Incident> closed = new ArrayList<>();
-        while (!waiting.isEmpty()) {
-            release(waiting.poll(), closed);
-        }
+        releaseAll(closed);
         latestEnd = Long.MIN_VALUE;
         released = Long.MIN_VALUE;
         return closed;
@@ -114,11 +113,14 @@ public final class IncidentEngine {
 
     /** End of input at {@code endNanos}: every waiting session in order, then every incident. */
     public List<Incident> finish(long endNanos) {
+        return finish(endNanos, Snapshots.IN_ORDER);
+    }
+
+    /** As {@link #finish(long)}, the closing incidents made by {@code snapshots} (e.g. on every core). */
+    public List<Incident> finish(long endNanos, Snapshots snapshots) {
         List<Incident> closed = new ArrayList<>();
-        while (!waiting.isEmpty()) {
-            release(waiting.poll(), closed);
-        }
-        return core.finish(endNanos, closed);
+        releaseAll(closed);
+        return core.finish(endNanos, closed, snapshots);
     }
 
     public IncidentStats stats() {
@@ -133,6 +135,28 @@ public final class IncidentEngine {
             released = frontier;
         }
         return core.closeIdle(released, closed);
+    }
+
+    /**
+     * Every waiting observation, in order. A capture shorter than the lateness has all its sessions
+     * waiting at its end: one sort costs half the comparisons of taking them off the heap one by one.
+     * The order is the heap's as long as no two compare equal; if two do, the heap gives it.
+     */
+    private void releaseAll(List<Incident> closed) {
+        Observation[] all = waiting.toArray(new Observation[0]);
+        Arrays.sort(all, Observation::compare);
+        for (int i = 1; i < all.length; i++) {
+            if (Observation.compare(all[i - 1], all[i]) == 0) {
+                while (!waiting.isEmpty()) {
+                    release(waiting.poll(), closed);
+                }
+                return;
+            }
+        }
+        waiting.clear();
+        for (Observation o : all) {
+            release(o, closed);
+        }
     }
 
     private void release(Observation o, List<Incident> closed) {

@@ -45,6 +45,8 @@ final class OpenIncident {
     private final EnumMap<FindingKind, Long> kinds = new EnumMap<>(FindingKind.class);
     private Severity severity = Severity.LOW;
     private final List<String> servers = new ArrayList<>(2);
+    private Endpoint lastServer;
+    private String lastServerName;
     private final Set<IpAddress> clients = new HashSet<>();
     private boolean clientsCapped;
     private final List<String> sampleClients = new ArrayList<>(SAMPLE);
@@ -89,18 +91,23 @@ final class OpenIncident {
         if (o.severity().ordinal() > severity.ordinal()) {
             severity = o.severity();
         }
-        String srv = o.server().toString();
-        if (!servers.contains(srv) && servers.size() < MAX_SERVERS) {
-            servers.add(srv);
+        if (!o.server().equals(lastServer)) { // one string per server change, not per failure
+            lastServer = o.server();
+            lastServerName = lastServer.toString();
+        }
+        if (!servers.contains(lastServerName) && servers.size() < MAX_SERVERS) {
+            servers.add(lastServerName);
         }
         if (clients.size() < MAX_CLIENTS) {
             clients.add(o.client().ip());
         } else if (!clients.contains(o.client().ip())) {
             clientsCapped = true;
         }
-        String client = o.client().toString();
-        if (sampleClients.size() < SAMPLE && !sampleClients.contains(client)) {
-            sampleClients.add(client);
+        if (sampleClients.size() < SAMPLE) {
+            String client = o.client().toString();
+            if (!sampleClients.contains(client)) {
+                sampleClients.add(client);
+            }
         }
         formats.merge(o.helloFormat(), 1L, Long::sum);
         String sni = o.sni() == null ? "(none)" : o.sni();

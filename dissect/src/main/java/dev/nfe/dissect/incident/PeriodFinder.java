@@ -162,17 +162,23 @@ final class PeriodFinder {
 
     private static Fit refine(double[] b, double p, double maxPeriod, double trials) {
         double period = p;
+        double phase = 0;
+        boolean phaseKnown = false; // phase is bestPhase at period (it sorts all events: not twice)
         for (int it = 0; it < 4; it++) {
             double w = window(period);
-            double phase = bestPhase(b, period, w);
+            phase = bestPhase(b, period, w);
+            phaseKnown = true;
             double next = leastSquaresPeriod(b, period, phase, w);
             if (Double.isNaN(next) || next < MIN_PERIOD_S || next > maxPeriod || Math.abs(next - period) < 1e-7) {
                 break;
             }
             period = next;
+            phaseKnown = false;
         }
         double w = window(period);
-        double phase = bestPhase(b, period, w);
+        if (!phaseKnown) {
+            phase = bestPhase(b, period, w);
+        }
         int m = 0;
         for (double t : b) {
             if (Math.abs(residual(t, period, phase)) <= w) {

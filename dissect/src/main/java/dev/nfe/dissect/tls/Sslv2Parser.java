@@ -34,7 +34,8 @@ final class Sslv2Parser {
      *
      * @return the hello (recordVersion -1, messageLength = record body length), or null after a violation
      */
-    static ClientHello clientHello(byte[] b, int off, int len, TlsLimits limits, Issues issues) {
+    static ClientHello clientHello(byte[] b, int off, int len, TlsLimits limits, IntListInterner lists,
+            Issues issues) {
         Cursor c = new Cursor(b, off, len);
         if (!c.has(9) || c.u8() != CLIENT_HELLO) {
             issues.violation("malformed_sslv2_client_hello: shorter than its fixed part");
@@ -55,8 +56,9 @@ final class Sslv2Parser {
         if (c.remaining() > 0) {
             issues.anomaly("trailing_bytes");
         }
-        return new ClientHello(true, -1, version, specs, List.of(), sessionIdLength, challengeLength, List.of(), null,
-                List.of(), List.of(), List.of(), List.of(), List.of(), len, 1, 1);
+        // shared like a TLS hello's lists: what is derived from a hello's shape is cached by list identity
+        return new ClientHello(true, -1, version, lists.intern(specs), List.of(), sessionIdLength, challengeLength,
+                List.of(), null, List.of(), List.of(), List.of(), List.of(), List.of(), len, 1, 1);
     }
 
     /** An SSLv2 SERVER-HELLO and where its certificate is, if it carries one. */

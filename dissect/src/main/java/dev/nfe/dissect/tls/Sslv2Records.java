@@ -66,7 +66,7 @@ final class Sslv2Records {
             int type = b[off] & 0xff;
             report.events.handshakeMessage(0x100 + type, len, frame, ts);
             if (type == Sslv2Parser.CLIENT_HELLO) {
-                ClientHello hello = Sslv2Parser.clientHello(b, off, len, limits, report);
+                ClientHello hello = Sslv2Parser.clientHello(b, off, len, limits, context.lists(), report);
                 if (hello != null) {
                     sentClientHello = true;
                     report.events.clientHello(hello.withTransport(1, (int) (report.feeds - firstFeed + 1)), frame, ts);

@@ -64,4 +64,19 @@ class CommunityIdTest {
         assertThrows(IllegalArgumentException.class, () -> CommunityId.v1(v4, v4, 6, 0x10000));
         assertThrows(IllegalArgumentException.class, () -> new CommunityId(-1));
     }
+
+    @Test
+    void idIsTheStandardBase64OfTheDigestEveryByteValueInEveryPlace() {
+        // the id is encoded by hand (one allocation per session): it must be java.util.Base64's
+        java.util.Random random = new java.util.Random(20);
+        for (int run = 0; run < 2000; run++) {
+            byte[] digest = new byte[20];
+            if (run < 256) {
+                java.util.Arrays.fill(digest, (byte) run);
+            } else {
+                random.nextBytes(digest);
+            }
+            assertEquals("1:" + java.util.Base64.getEncoder().encodeToString(digest), CommunityId.id(digest));
+        }
+    }
 }

@@ -56,8 +56,13 @@ final class JsonWriter {
      * caller may keep the bytes without a copy.
      */
     byte[] detach() {
+        return detach(null);
+    }
+
+    /** As {@link #detach()}, going on in {@code next} (a run the caller is done with) when given. */
+    byte[] detach(byte[] next) {
         byte[] out = buf;
-        buf = new byte[Math.max(8192, Math.min(out.length, len + len / 4))];
+        buf = next != null ? next : new byte[Math.max(8192, Math.min(out.length, len + len / 4))];
         len = 0;
         beginRecord();
         return out;

@@ -12,7 +12,8 @@ import java.io.IOException;
  * {@link JsonRenderer} renders for the record, so a sink that gets them writes what its
  * {@link ResultSink#session}/{@link ResultSink#finding} would have written.
  *
- * <p>Only an optimisation: drivers that do not render ahead call the domain methods.
+ * <p>Only an optimisation: drivers that do not render ahead call the domain methods. The arrays
+ * are lent for the call only: replay writes later lines into them once the sink has returned.
  */
 public interface RenderedLines {
 

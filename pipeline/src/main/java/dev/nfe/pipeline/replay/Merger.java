@@ -62,7 +62,9 @@ final class Merger implements Runnable {
                 }
                 mergeFile(job);
             }
-            write(incidents.finish(endTs == Long.MIN_VALUE ? 0 : endTs));
+            // the dissectors are done: the incidents' snapshots (the period search) on every core
+            write(incidents.finish(endTs == Long.MIN_VALUE ? 0 : endTs,
+                    tasks -> tasks.parallelStream().map(java.util.function.Supplier::get).toList()));
             IncidentStats st = incidents.stats();
             countIfAny("incident_sessions_late", st.late());
             countIfAny("incident_sessions_forced", st.forced());
@@ -93,11 +95,13 @@ final class Merger implements Runnable {
         DissectorStats stats = DissectorStats.zero();
         boolean last = false;
         List<Emitted> interval = new ArrayList<>();
+        byte[][] runs = new byte[n][];
         while (!last) {
             interval.clear();
             last = true;
             for (int i = 0; i < n; i++) {
                 Chunk c = take(job.shards().get(i).out);
+                runs[i] = c.items().isEmpty() ? null : c.items().get(0).json();
                 if (c.failure() != null) {
                     throw new IllegalStateException("a dissector worker failed", c.failure());
                 }
@@ -130,6 +134,12 @@ final class Merger implements Runnable {
                     }
                 }
                 write(incidents.session(e.session(), e.finding()));
+            }
+            // the sinks have copied (or written) the lines: the runs can take the shards' next lines
+            for (int i = 0; i < n; i++) {
+                if (runs[i] != null) {
+                    job.shards().get(i).spareRuns.offer(runs[i]);
+                }
             }
         }
         write(incidents.endOfInput());

@@ -4,6 +4,7 @@ import dev.nfe.capture.TcpSegment;
 import dev.nfe.dissect.Dissector;
 import dev.nfe.dissect.DissectorConfig;
 import dev.nfe.dissect.DissectorOutput;
+import dev.nfe.dissect.DissectorStats;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.output.JsonRenderer;
@@ -18,10 +19,14 @@ import java.util.concurrent.BlockingQueue;
  * shared with other shards; batches come in, one chunk per watermark goes out.
  */
 final class Shard implements Runnable, DissectorOutput {
-    private final Dissector dissector;
+    private final DissectorConfig config;
+    /** Made on the shard's own thread (see {@link #run}). */
+    private Dissector dissector;
     private final JsonRenderer renderer;
     final BlockingQueue<Batch> in;
     final BlockingQueue<Chunk> out;
+    /** Runs of JSON lines the merger has written out, for this shard's next runs (bounded: extras are dropped). */
+    final BlockingQueue<byte[]> spareRuns = new ArrayBlockingQueue<>(2);
     private List<Emitted> pending = new ArrayList<>();
     private long emitFrame;
     private long internalErrors;
@@ -30,7 +35,7 @@ final class Shard implements Runnable, DissectorOutput {
     private final boolean renderSessions;
 
     Shard(DissectorConfig config, boolean renderJson, boolean renderSessions, int queueDepth) {
-        this.dissector = new Dissector(config, this);
+        this.config = config;
         this.renderer = renderJson ? new JsonRenderer() : null;
         this.renderSessions = renderSessions;
         this.in = new ArrayBlockingQueue<>(queueDepth);
@@ -40,6 +45,9 @@ final class Shard implements Runnable, DissectorOutput {
     @Override
     public void run() {
         try {
+            // here, not in the constructor: the first dissector pays for the JDK's security providers
+            // (its digests), which the reader need not wait for before it starts on the capture
+            dissector = new Dissector(config, this);
             while (true) {
                 Batch b = in.take();
                 for (int i = 0; i < b.size; i++) {
@@ -74,7 +82,8 @@ final class Shard implements Runnable, DissectorOutput {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            out.offer(new Chunk(List.of(), true, dissector.stats(), internalErrors, firstError, t));
+            out.offer(new Chunk(List.of(), true, dissector == null ? DissectorStats.zero() : dissector.stats(),
+                    internalErrors, firstError, t));
         }
     }
 
@@ -83,7 +92,7 @@ final class Shard implements Runnable, DissectorOutput {
         List<Emitted> p = pending;
         pending = new ArrayList<>();
         if (renderer != null && !p.isEmpty()) {
-            byte[] run = renderer.takeRun();
+            byte[] run = renderer.takeRun(spareRuns.poll());
             for (int i = 0; i < p.size(); i++) {
                 Emitted e = p.get(i);
                 p.set(i, new Emitted(e.emitFrame(), e.firstFrame(), e.session(), e.finding(), run, e.sessionOff(),

@@ -31,7 +31,7 @@ class HandshakeParsersFuzzTest {
     @FuzzTest
     void sslv2ClientHello(byte[] body) {
         FuzzIssues issues = new FuzzIssues();
-        ClientHello h = Sslv2Parser.clientHello(body, 0, body.length, LIMITS, issues);
+        ClientHello h = Sslv2Parser.clientHello(body, 0, body.length, LIMITS, new IntListInterner(64), issues);
         assertEquals(h == null, !issues.violations.isEmpty(), () -> "result " + h + " with violations " + issues.violations);
         if (h != null) {
             assertTrue(h.sslv2Format());

@@ -131,9 +131,20 @@ public sealed interface Event {
      * @param lastData        ordinal (within the connection) of the segment that completed its last
      *                        record that was not an alert, -1 when none: who spoke last
      * @param endedWithAlert  its last TLS record was an alert (a close_notify, most likely)
+     * @param lastUnseen      ordinal of its last segment whose payload a Kafka agent's budget left
+     *                        behind (data or an alert, nobody can tell), -1 when none
      */
-    record Side(long ackPosition, long lastData, boolean endedWithAlert) {
-        public static final Side UNKNOWN = new Side(-1, -1, false);
+    record Side(long ackPosition, long lastData, boolean endedWithAlert, long lastUnseen) {
+        public static final Side UNKNOWN = new Side(-1, -1, false, -1);
+
+        /**
+         * Whether this end had sent data after {@code other}'s last data, as far as the bytes show:
+         * unseen payload counts as {@code other}'s data and never as this end's, so a budget can hide
+         * a waiting request but never invent one.
+         */
+        public boolean spokeAfter(Side other) {
+            return lastData > Math.max(other.lastData, other.lastUnseen);
+        }
     }
 
     /**

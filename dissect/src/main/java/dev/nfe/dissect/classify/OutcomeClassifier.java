@@ -150,7 +150,7 @@ public final class OutcomeClassifier {
                         Event.Fin f = (Event.Fin) e.event();
                         // after the client's own FIN the server's FIN answers it: an orderly end
                         if (!clientFin && !f.sender().endedWithAlert()) {
-                            abruptClose = new Abort(e, done, true, f.peer().lastData() > f.sender().lastData());
+                            abruptClose = new Abort(e, done, true, f.peer().spokeAfter(f.sender()));
                         }
                     }
                 }
@@ -161,7 +161,7 @@ public final class OutcomeClassifier {
                     Event.Side clientSide = byServer ? r.peer() : r.sender();
                     // a RST the server sends after the client closed answers that close
                     boolean unannounced = byServer && !serverFin && !clientFin && !serverSide.endedWithAlert();
-                    return new Verdict.Endings(new Abort(e, done, unannounced, clientSide.lastData() > serverSide.lastData()),
+                    return new Verdict.Endings(new Abort(e, done, unannounced, clientSide.spokeAfter(serverSide)),
                             abruptClose);
                 }
                 case SYN, SYNACK, CLIENT_HELLO, SERVER_HELLO, HANDSHAKE, CCS, ENCRYPTED, ALERT, PLAINTEXT, STARTTLS, GAP,

@@ -50,8 +50,7 @@ final class Direction implements ReassemblySink, TlsEvents {
      * Alerts do not count: a close_notify is not a request waiting for an answer.
      */
     private long lastData = -1;
-    /** A TLS record header (5 bytes) and the longest protected alert ({@code Event.Protected#alertSized}). */
-    private static final int ELIDED_ALERT_MAX = 5 + 24;
+    private long lastUnseen = -1;
     /** This side's last TLS record was an alert: a close_notify, most likely, before it closes. */
     private boolean endedWithAlert;
 
@@ -85,7 +84,7 @@ final class Direction implements ReassemblySink, TlsEvents {
 
     /** Where this side stands now, as evidence for a RST or FIN that just arrived. */
     Event.Side state() {
-        return new Event.Side(ackPosition, lastData, endedWithAlert);
+        return new Event.Side(ackPosition, lastData, endedWithAlert, lastUnseen);
     }
 
     /**
@@ -121,10 +120,9 @@ final class Direction implements ReassemblySink, TlsEvents {
             if (length > 0) {
                 reassembler.segment(dataSeq, s.payload(), length, s.frame(), ts, this);
             }
-            if (elided && s.payloadLength() - length > ELIDED_ALERT_MAX) {
-                // the unseen bytes are more than one alert record: this side sent data then, which
-                // is what tells whether a request waited when the connection was dropped
-                spoke();
+            if (elided && s.payloadLength() > length) {
+                // bytes a budget left behind: data or an alert (Event.Side#spokeAfter decides)
+                lastUnseen = ordinal;
             }
         }
         if (s.rst()) {

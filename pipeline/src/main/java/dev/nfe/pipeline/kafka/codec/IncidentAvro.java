@@ -26,11 +26,6 @@ public final class IncidentAvro {
     }
 
     public static dev.nfe.schema.v1.Incident toAvro(Incident i) {
-        List<dev.nfe.schema.v1.Discriminator> ds = new ArrayList<>(i.discriminators().size());
-        for (Discriminator d : i.discriminators()) {
-            ds.add(new dev.nfe.schema.v1.Discriminator(d.feature(), d.value(), d.failed(), d.failedOf(), d.ok(),
-                    d.okOf()));
-        }
         Map<String, Long> kinds = new LinkedHashMap<>();
         i.kinds().forEach((k, n) -> kinds.put(k.name(), n));
         Recurrence r = i.recurrence();
@@ -60,11 +55,12 @@ public final class IncidentAvro {
                 .setFailedShare(i.failedShare())
                 .setRecurrence(r == null ? null : new dev.nfe.schema.v1.Recurrence(r.periodS(), r.jitterS(), r.events(),
                         r.cycles(), r.missedCycles()))
-                .setDiscriminators(ds)
+                .setDiscriminators(toAvro(i.discriminators()))
                 .setState(i.state().code())
                 .setCaptures(i.captures())
                 .setSampleFindingIds(i.sampleFindingIds())
                 .setSummary(i.summary())
+                .setContrasts(toAvro(i.contrasts()))
                 .build();
     }
 
@@ -74,11 +70,6 @@ public final class IncidentAvro {
             Map<FindingKind, Long> kinds = new EnumMap<>(FindingKind.class);
             for (NamedCount c : a.getKinds()) {
                 kinds.put(FindingKind.valueOf(c.getName()), c.getCount());
-            }
-            List<Discriminator> ds = new ArrayList<>(a.getDiscriminators().size());
-            for (dev.nfe.schema.v1.Discriminator d : a.getDiscriminators()) {
-                ds.add(new Discriminator(d.getFeature(), d.getValue(), d.getFailed(), d.getFailedOf(), d.getOk(),
-                        d.getOkOf()));
             }
             dev.nfe.schema.v1.Recurrence r = a.getRecurrence();
             return new Incident(a.getIncidentId(), Fault.valueOf(a.getFault().toUpperCase(Locale.ROOT)),
@@ -90,10 +81,27 @@ public final class IncidentAvro {
                     a.getOkDuring(), a.getFailedShare(),
                     r == null ? null : new Recurrence(r.getPeriodS(), r.getJitterS(), r.getEvents(), r.getCycles(),
                             r.getMissedCycles()),
-                    ds, state(a.getState()), a.getCaptures(), a.getSampleFindingIds(), a.getSummary());
+                    discriminators(a.getDiscriminators()), discriminators(a.getContrasts()), state(a.getState()),
+                    a.getCaptures(), a.getSampleFindingIds(), a.getSummary());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new BadRecordException("incident " + a.getIncidentId() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<dev.nfe.schema.v1.Discriminator> toAvro(List<Discriminator> list) {
+        List<dev.nfe.schema.v1.Discriminator> out = new ArrayList<>(list.size());
+        for (Discriminator d : list) {
+            out.add(new dev.nfe.schema.v1.Discriminator(d.feature(), d.value(), d.failed(), d.failedOf(), d.ok(), d.okOf()));
+        }
+        return out;
+    }
+
+    private static List<Discriminator> discriminators(List<dev.nfe.schema.v1.Discriminator> list) {
+        List<Discriminator> out = new ArrayList<>(list.size());
+        for (dev.nfe.schema.v1.Discriminator d : list) {
+            out.add(new Discriminator(d.getFeature(), d.getValue(), d.getFailed(), d.getFailedOf(), d.getOk(), d.getOkOf()));
+        }
+        return out;
     }
 
     private static List<NamedCount> entries(Map<String, Long> m) {

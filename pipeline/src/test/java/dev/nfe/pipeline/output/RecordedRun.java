@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sink in the middle hands every record to the real {@link JsonLinesSink} and remembers it, so
  * line i of the output is record i.
  */
-record RecordedRun(List<Line> lines) {
+public record RecordedRun(List<Line> lines) {
 
     /** One output line (without its newline) and the record it renders. */
     record Line(Object value, SessionRecord sessionOfFinding, byte[] bytes) {
@@ -52,7 +52,7 @@ record RecordedRun(List<Line> lines) {
     static final Path SHARED = Path.of(System.getProperty("nfe.shared", "../../shared")).toAbsolutePath().normalize();
 
     /** The capture made by src/test/fixtures/make-hostile-strings.sh. */
-    static Path hostileStrings() {
+    public static Path hostileStrings() {
         try {
             java.net.URL url = RecordedRun.class.getResource("hostile-strings.pcap");
             assertTrue(url != null, "hostile-strings.pcap is not on the test class path");
@@ -62,7 +62,7 @@ record RecordedRun(List<Line> lines) {
         }
     }
 
-    static Path loopbackSample() {
+    public static Path loopbackSample() {
         Path p = ROOT.resolve("samples/loopback/capture.pcap");
         assertTrue(Files.isRegularFile(p), "missing " + p);
         return p;
@@ -72,7 +72,7 @@ record RecordedRun(List<Line> lines) {
      * Every sound capture of the shared corpus (the one damaged capture, capinfos_rc != 0 in its
      * meta.json, ends a replay with exit 3 and is left out). Fails, never skips, without the corpus.
      */
-    static List<Path> corpus() {
+    public static List<Path> corpus() {
         Path corpus = SHARED.resolve("corpus");
         assertTrue(Files.isDirectory(corpus), "../shared (the corpus) not found at " + corpus + " (-Dnfe.shared=DIR)");
         ObjectMapper json = new ObjectMapper();

@@ -16,13 +16,27 @@ import dev.nfe.schema.v1.Abort;
 import dev.nfe.schema.v1.Rst;
 import dev.nfe.schema.v1.Session;
 
+import dev.nfe.capture.Endpoint;
+import dev.nfe.dissect.report.ClientBasis;
+import dev.nfe.dissect.report.Outcome;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A session as the Avro record on {@code nfe.sessions}: the same fields and the same nulls as
  * the JSON-lines session (JsonRecords), with times as epoch nanoseconds and versions, suites and
  * ciphers as numbers instead of hex text. Frame numbers 0 (unknown, live) become null.
+ *
+ * <p>{@link #fromAvro} is the way back, for readers of the topic ({@code nfe report --kafka}).
+ * It is exact for everything the record carries. Four facts of the parsed hellos are not on the
+ * wire (nor in the JSON lines), and nothing downstream of the dissector reads them: the
+ * ClientHello's compression methods, session id length and SSLv2 challenge length, and the
+ * ServerHello's compression method. They come back as {@link #NOT_CARRIED} (an empty list for
+ * the compression methods), a value no parsed hello has.
  */
 public final class SessionAvro {
     private SessionAvro() {
@@ -65,6 +79,111 @@ public final class SessionAvro {
                 .setAnomalies(s.anomalies())
                 .setHistory(s.history())
                 .build();
+    }
+
+    /** What a hello fact that is not on the wire comes back as (parsers never give -2). */
+    public static final int NOT_CARRIED = -2;
+
+    /** The domain session; a record with an unknown outcome, basis or side, or a bad endpoint or time, is bad. */
+    public static SessionRecord fromAvro(Session a) throws BadRecordException {
+        try {
+            return new SessionRecord(a.getCapture(), a.getFlowId(), Endpoint.parse(a.getClient()),
+                    Endpoint.parse(a.getServer()), ClientBasis.valueOf(a.getClientBasis().toUpperCase(Locale.ROOT)),
+                    a.getFirstTsNanos(), a.getLastTsNanos(), frame(a.getFirstFrame()), frame(a.getLastFrame()),
+                    a.getPackets(), a.getBytesC2s(), a.getBytesS2c(), a.getSynSeen(), a.getSynackSeen(),
+                    Outcome.valueOf(a.getOutcome()), a.getReason(), clientHello(a.getClientHello()),
+                    serverHello(a.getServerHello()), a.getClientHelloCount(), a.getServerHelloCount(),
+                    certificatesBack(a.getCertificates()), alertsBack(a.getAlerts()), rolesBack(a.getRstFrom()),
+                    List.copyOf(a.getRstFrames()), rolesBack(a.getFinFrom()), a.getResetAfterClientHello(),
+                    rst(a.getRst()), abort(a.getAbort()), abort(a.getAbruptClose()), a.getStarttls(), a.getGaps(),
+                    a.getCaptureLoss(), List.copyOf(a.getAnomalies()), a.getHistory());
+        } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
+            throw new BadRecordException("session " + a.getFlowId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ClientHelloInfo clientHello(dev.nfe.schema.v1.ClientHello a) {
+        if (a == null) {
+            return null;
+        }
+        ClientHello h = new ClientHello(a.getSslv2Format(), a.getRecordVersion() == null ? -1 : a.getRecordVersion(),
+                a.getHandshakeVersion(), a.getCipherSuites(), List.of(), NOT_CARRIED, NOT_CARRIED,
+                a.getExtensionTypes(), a.getSni(), a.getAlpn(), a.getSupportedVersions(), a.getSupportedGroups(),
+                a.getEcPointFormats(), a.getSignatureAlgorithms(), a.getLength(), a.getRecords(), a.getTcpSegments());
+        return new ClientHelloInfo(frame(a.getFrame()), a.getTsNanos(), h, a.getJa3(), a.getJa3Full(), a.getJa4(),
+                a.getGrease());
+    }
+
+    private static ServerHelloInfo serverHello(dev.nfe.schema.v1.ServerHello a) {
+        if (a == null) {
+            return null;
+        }
+        ServerHello h = new ServerHello(a.getSslv2Format(), a.getRecordVersion() == null ? -1 : a.getRecordVersion(),
+                a.getHandshakeVersion(), a.getSelectedVersion(), a.getCipher(), NOT_CARRIED, a.getExtensionTypes(),
+                a.getAlpn(), a.getHelloRetryRequest());
+        return new ServerHelloInfo(frame(a.getFrame()), a.getTsNanos(), h, a.getJa3s());
+    }
+
+    private static List<CertificateInfo> certificatesBack(List<Certificate> certs) {
+        List<CertificateInfo> out = new ArrayList<>(certs.size());
+        for (Certificate c : certs) {
+            out.add(new CertificateInfo(c.getSubject(), c.getIssuer(), instant(c.getNotBefore()),
+                    instant(c.getNotAfter()), c.getSan(), c.getSerial(), c.getSignatureAlgorithm(), c.getPublicKey(),
+                    c.getSha256()));
+        }
+        return out;
+    }
+
+    private static List<AlertInfo> alertsBack(List<Alert> alerts) {
+        List<AlertInfo> out = new ArrayList<>(alerts.size());
+        for (Alert a : alerts) {
+            dev.nfe.dissect.report.Alert alert = a.getEncrypted() ? dev.nfe.dissect.report.Alert.encryptedAlert()
+                    : new dev.nfe.dissect.report.Alert(false, a.getLevel(), a.getDescription());
+            out.add(new AlertInfo(frame(a.getFrame()), a.getTsNanos(), role(a.getFrom()), alert));
+        }
+        return out;
+    }
+
+    private static RstEvidence rst(Rst r) {
+        if (r == null) {
+            return null;
+        }
+        return new RstEvidence(role(r.getBy()), frame(r.getFrame()), r.getTsNanos(), r.getAfterClientHelloUs(),
+                r.getClientHelloAcked(), r.getTtl(), r.getSenderTtl(), r.getServerTtl(), r.getIpId(),
+                r.getInjectedSuspect());
+    }
+
+    private static AbortEvidence abort(Abort a) {
+        if (a == null) {
+            return null;
+        }
+        return new AbortEvidence(role(a.getBy()), frame(a.getFrame()), a.getTsNanos(), a.getAfterHandshakeUs(),
+                a.getUnanswered(), a.getTtl(), a.getServerTtl(), a.getInjectedSuspect());
+    }
+
+    private static List<Role> rolesBack(List<String> names) {
+        List<Role> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            out.add(role(n));
+        }
+        return out;
+    }
+
+    private static Role role(String wire) {
+        for (Role r : Role.values()) {
+            if (r.wireName().equals(wire)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown side " + wire);
+    }
+
+    private static Instant instant(String s) {
+        return s == null ? null : Instant.parse(s);
+    }
+
+    private static long frame(Long frame) {
+        return frame == null ? 0 : frame;
     }
 
     private static dev.nfe.schema.v1.ClientHello clientHello(ClientHelloInfo info) {

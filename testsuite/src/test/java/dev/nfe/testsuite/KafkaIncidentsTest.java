@@ -57,6 +57,8 @@ class KafkaIncidentsTest {
         assertTrue(expected.incidents().stream().anyMatch(i -> i.contains("\"recurrence\": {\"period_s\"")),
                 "replay finds the 5 s period: " + expected.incidents());
         throughKafka("loop.", List.of(capture), expected);
+        // nfe report --kafka: the report of the committed topics is replay's report
+        KafkaReportCompare.sameReport(kafka.bootstrap(), "loop.", capture);
     }
 
     @Test
@@ -66,6 +68,7 @@ class KafkaIncidentsTest {
         assertTrue(expected.incidents().stream().anyMatch(i -> i.contains("{\"feature\": \"sni\"")),
                 "replay names the SNI: " + expected.incidents());
         throughKafka("sni.", List.of(capture), expected);
+        KafkaReportCompare.sameReport(kafka.bootstrap(), "sni.", capture);
     }
 
     @Test

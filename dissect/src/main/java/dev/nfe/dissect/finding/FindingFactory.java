@@ -54,9 +54,10 @@ public final class FindingFactory {
      * Same connection (flow id or endpoints, and first timestamp) and same verdict: same id, in
      * every run. 80 bits from two independent 64-bit hashes of that key: ids only need to be
      * stable and not collide by accident (the flow id is already a SHA-1), and a third digest
-     * per failure would cost more than the rest of the finding.
+     * per failure would cost more than the rest of the finding. Public for readers of the
+     * committed sessions, which find a session's finding by it.
      */
-    static String id(SessionRecord s, FindingKind kind) {
+    public static String id(SessionRecord s, FindingKind kind) {
         String key = (s.flowId() != null ? s.flowId() : s.client() + ">" + s.server()) + "|" + s.firstTsNanos()
                 + "|" + kind.code();
         long a = 0xcbf29ce484222325L; // FNV-1a 64

@@ -32,11 +32,13 @@ final class TablesHtml {
             for (RunSummary.CaptureReport c : s.captures()) {
                 long[] span = spans.get(c.capture());
                 sb.append("<tr><td><code>").append(Html.esc(c.capture())).append("</code></td><td class=\"n\">")
-                        .append(Html.n(c.frames())).append("</td><td class=\"n\">").append(Html.n(c.sessions()))
+                        .append(c.frames() < 0 ? "–" : Html.n(c.frames())).append("</td><td class=\"n\">")
+                        .append(Html.n(c.sessions()))
                         .append("</td><td class=\"n\">").append(Html.n(c.findings())).append("</td><td>")
                         .append(span == null ? "–" : span(span[0], span[1])).append("</td><td>")
                         .append(skipped(c.skipped())).append("</td><td>")
-                        .append(c.error() == null ? "whole file" : "<b class=\"bad\">up to the damage</b>")
+                        .append(c.frames() < 0 ? "its committed sessions" // from Kafka: the file itself is not read
+                                : c.error() == null ? "whole file" : "<b class=\"bad\">up to the damage</b>")
                         .append("</td></tr>\n");
             }
             sb.append("</tbody></table>\n");
@@ -49,8 +51,10 @@ final class TablesHtml {
         }
         Map<String, Long> k = s.counters();
         List<String> facts = new ArrayList<>();
-        facts.add(Html.n(k.getOrDefault("frames", 0L)) + " frames");
-        facts.add(Html.n(k.getOrDefault("segments", 0L)) + " TCP segments");
+        if (k.containsKey("frames")) { // results read from Kafka carry no frame counts
+            facts.add(Html.n(k.get("frames")) + " frames");
+            facts.add(Html.n(k.getOrDefault("segments", 0L)) + " TCP segments");
+        }
         facts.add(Html.n(k.getOrDefault("sessions", 0L)) + " TLS (or reset) connections");
         facts.add(Html.n(k.getOrDefault("findings", 0L)) + " findings");
         facts.add(Pages.plural(k.getOrDefault("incidents", 0L), "incident"));

@@ -39,7 +39,7 @@ public final class FindingsReader {
      * Seeking by record time (when the dissector wrote) to the --since event time is safe because
      * a finding is always written after it happened; this margin covers clock skew between hosts.
      */
-    private static final long SEEK_MARGIN_MS = 3_600_000;
+    static final long SEEK_MARGIN_MS = 3_600_000;
 
     /** Receives findings in topic order (per partition). */
     public interface Handler {
@@ -160,7 +160,7 @@ public final class FindingsReader {
         }
     }
 
-    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) throws java.io.IOException {
+    List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) throws java.io.IOException {
         List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(60));
         if (infos == null || infos.isEmpty()) {
             throw new java.io.IOException("topic " + topic + " does not exist on " + settings.bootstrap());
@@ -186,7 +186,7 @@ public final class FindingsReader {
         }
     }
 
-    private static void seek(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, long sinceNanos) {
+    static void seek(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, long sinceNanos) {
         if (sinceNanos == Long.MIN_VALUE) {
             c.seekToBeginning(parts);
             return;
@@ -202,7 +202,7 @@ public final class FindingsReader {
         }
     }
 
-    private static boolean atEnd(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
+    static boolean atEnd(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (c.position(e.getKey()) < e.getValue()) {
                 return false;

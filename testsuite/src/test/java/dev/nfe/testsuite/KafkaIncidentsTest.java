@@ -69,6 +69,7 @@ class KafkaIncidentsTest {
                 "replay names the SNI: " + expected.incidents());
         throughKafka("sni.", List.of(capture), expected);
         KafkaReportCompare.sameReport(kafka.bootstrap(), "sni.", capture);
+        KafkaReportCompare.refusals(kafka.bootstrap(), "sni.");
     }
 
     @Test

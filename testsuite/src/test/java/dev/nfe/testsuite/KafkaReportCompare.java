@@ -59,6 +59,22 @@ final class KafkaReportCompare {
         assertTrue(a.select("header p.sub").text().contains(prefix + "sessions"), a.select("header p.sub").text());
     }
 
+    /** What the Kafka form refuses (2) and a deployment it cannot find (4). */
+    static void refusals(String bootstrap, String prefix) throws Exception {
+        Path out = Files.createTempDirectory("nfe-kafka-report").resolve("r.html");
+        Nfe.Run evidence = Nfe.run("report", "--kafka", bootstrap, "--topic-prefix", prefix, "--out", out.toString(),
+                "--evidence", out.getParent().resolve("ev").toString());
+        assertEquals(2, evidence.exit(), evidence.stderr());
+        assertTrue(evidence.stderr().contains("--evidence needs the capture files"), evidence.stderr());
+        Nfe.Run both = Nfe.run("report", "--kafka", bootstrap, "--out", out.toString(), "some.pcap");
+        assertEquals(2, both.exit(), both.stderr());
+        Nfe.Run missing = Nfe.run("report", "--kafka", bootstrap, "--topic-prefix", "nothing-here.", "--out",
+                out.toString());
+        assertEquals(4, missing.exit(), missing.stderr());
+        assertTrue(missing.stderr().contains("nothing-here.sessions"), missing.stderr());
+        assertFalse(Files.exists(out) && Files.size(out) > 0, "no report without the topics");
+    }
+
     /** Per server: the figcaption, the completed bars (x, height) and the failure marks (x, colour), sorted. */
     private static Map<String, List<String>> timelines(Document d) {
         Map<String, List<String>> out = new TreeMap<>();

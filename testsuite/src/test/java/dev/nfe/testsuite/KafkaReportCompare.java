@@ -68,11 +68,15 @@ final class KafkaReportCompare {
         assertTrue(evidence.stderr().contains("--evidence needs the capture files"), evidence.stderr());
         Nfe.Run both = Nfe.run("report", "--kafka", bootstrap, "--out", out.toString(), "some.pcap");
         assertEquals(2, both.exit(), both.stderr());
+        Files.writeString(out, "an earlier report");
         Nfe.Run missing = Nfe.run("report", "--kafka", bootstrap, "--topic-prefix", "nothing-here.", "--out",
                 out.toString());
         assertEquals(4, missing.exit(), missing.stderr());
         assertTrue(missing.stderr().contains("nothing-here.sessions"), missing.stderr());
-        assertFalse(Files.exists(out) && Files.size(out) > 0, "no report without the topics");
+        assertEquals("an earlier report", Files.readString(out), "a failed read leaves the file as it was");
+        try (var left = Files.list(out.getParent())) {
+            assertEquals(List.of(out), left.toList(), "nothing partial left behind");
+        }
     }
 
     /** Per server: the figcaption, the completed bars (x, height) and the failure marks (x, colour), sorted. */

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -180,12 +181,18 @@ final class ReportCommand extends Command {
                 Nfe.version());
         ReportReader reader = new ReportReader(settings);
         int exit = 0;
-        try (Outputs outputs = Outputs.open(OutputSpec.html(file, report))) {
+        // written beside FILE and moved over it once complete: a cluster that cannot be read
+        // leaves an earlier report as it was
+        Path target = Path.of(file).toAbsolutePath();
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        try (Outputs outputs = Outputs.open(OutputSpec.html(partial.toString(), report))) {
             ReportReader.Result r;
             try {
                 r = reader.read(since, outputs.sink());
             } catch (IOException e) {
                 err.println("nfe: " + e.getMessage());
+                outputs.close();
+                Files.deleteIfExists(partial);
                 return 4;
             }
             outputs.sink().summary(r.summary());
@@ -212,6 +219,14 @@ final class ReportCommand extends Command {
                     + " incidents read");
         } catch (IOException e) {
             err.println("nfe: cannot write the report to " + file + ": " + e.getMessage());
+            Files.deleteIfExists(partial);
+            return 1;
+        }
+        try {
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            err.println("nfe: cannot write the report to " + file + ": " + e.getMessage());
+            Files.deleteIfExists(partial);
             return 1;
         }
         err.println("nfe: report written to " + file);

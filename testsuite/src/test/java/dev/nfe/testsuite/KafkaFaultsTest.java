@@ -7,10 +7,8 @@ import dev.nfe.pipeline.kafka.TopicSetup;
 import dev.nfe.pipeline.kafka.agent.AgentOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,30 +28,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * finding once, and sessions, findings and incidents equal offline replay's. The incidents app is
  * also killed on its own in the middle of its work.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KafkaFaultsTest {
-    private InJvmKafka kafka;
-    private Admin admin;
+class KafkaFaultsTest extends WithKafka {
     private OfflineResults expected;
     private String large;
 
     @BeforeAll
-    void start() throws Exception {
-        kafka = new InJvmKafka();
-        admin = Admin.create(KafkaReads.client(kafka.bootstrap()));
+    void expectations() throws Exception {
         large = LargeCapture.pcap().toString();
         expected = OfflineResults.of(List.of(large));
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     /** {@code nfe dissect} as its own process, its stderr to a file. */
     static Process dissector(String bootstrap, String prefix, String group, Path log) throws Exception {

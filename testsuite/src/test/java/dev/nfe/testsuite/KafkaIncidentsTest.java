@@ -8,11 +8,7 @@ import dev.nfe.pipeline.kafka.dissect.DissectOptions;
 import dev.nfe.pipeline.kafka.dissect.KafkaDissector;
 import dev.nfe.pipeline.kafka.incidents.IncidentsApp;
 import dev.nfe.pipeline.kafka.incidents.IncidentsOptions;
-import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,27 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * incidents topic ends up holding exactly replay's incidents for the same capture, every field
  * (incident_id and summary) included. A server's observations come from several dissectors here.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KafkaIncidentsTest {
+class KafkaIncidentsTest extends WithKafka {
     private static final String INCIDENTS = "src/test/resources/dev/nfe/testsuite/incidents/";
-    private InJvmKafka kafka;
-    private Admin admin;
 
-    @BeforeAll
-    void start() throws Exception {
-        kafka = new InJvmKafka();
-        admin = Admin.create(KafkaReads.client(kafka.bootstrap()));
-    }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void aCrashLoopGivesReplaysIncidentWithItsRecurrence() throws Exception {

@@ -12,15 +12,11 @@ import dev.nfe.pipeline.kafka.agent.KafkaAgent;
 import dev.nfe.pipeline.kafka.codec.AvroValues;
 import dev.nfe.pipeline.kafka.dissect.DissectOptions;
 import dev.nfe.pipeline.kafka.dissect.KafkaDissector;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,27 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dissector group → sessions and findings topics, compared with offline replay of the same
  * captures as multisets of whole records.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KafkaPipelineTest {
-    private InJvmKafka kafka;
-    private Admin admin;
-
-    @BeforeAll
-    void start() throws Exception {
-        kafka = new InJvmKafka();
-        admin = Admin.create(KafkaReads.client(kafka.bootstrap()));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
+class KafkaPipelineTest extends WithKafka {
     private KafkaSettings settings(String prefix) throws Exception {
         KafkaSettings s = KafkaSettings.of(kafka.bootstrap(), null, prefix);
         TopicSetup.ensure(s, 6);

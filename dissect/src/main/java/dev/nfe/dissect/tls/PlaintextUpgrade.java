@@ -61,15 +61,8 @@ final class PlaintextUpgrade {
     int consume(byte[] b, int pos, int end) {
         if (window.length > 0) {
             // a candidate that needed more bytes than the previous feeds had
-            int status = window.probeWith(b, pos, end, RecordProbe.Expect.UPGRADE, maxBody, -1, header);
-            if (status == RecordProbe.NEED_MORE) {
-                return end;
-            }
-            if (status == RecordProbe.OK) {
-                upgrade();
-                return pos;
-            }
-            return keptNotTls(b, pos, end);
+            int reached = probeWindow(b, pos, end);
+            return reached >= 0 ? reached : keptNotTls(b, pos, end);
         }
         if (candidateNext) {
             candidateNext = false;
@@ -119,17 +112,30 @@ final class PlaintextUpgrade {
                 break;
             }
             window.keep(kept, p, length, firstFeed);
-            int status = window.probeWith(b, pos, end, RecordProbe.Expect.UPGRADE, maxBody, -1, header);
-            if (status == RecordProbe.NEED_MORE) {
-                return end;
-            }
-            if (status == RecordProbe.OK) {
-                upgrade();
-                return pos;
+            int reached = probeWindow(b, pos, end);
+            if (reached >= 0) {
+                return reached;
             }
             window.clear();
         }
         return pos;
+    }
+
+    /**
+     * Probes for TLS at the window's first byte, with {@code b[pos, end)} after the window's bytes:
+     * {@code end} when the probe needs more (the window keeps waiting), {@code pos} when TLS starts
+     * there (upgraded), -1 when it does not.
+     */
+    private int probeWindow(byte[] b, int pos, int end) {
+        int status = window.probeWith(b, pos, end, RecordProbe.Expect.UPGRADE, maxBody, -1, header);
+        if (status == RecordProbe.NEED_MORE) {
+            return end;
+        }
+        if (status == RecordProbe.OK) {
+            upgrade();
+            return pos;
+        }
+        return -1;
     }
 
     /** Bytes of the plaintext were lost: lines and framing are unknown from here, TLS may start after the hole. */

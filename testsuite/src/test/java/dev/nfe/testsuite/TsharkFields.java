@@ -9,18 +9,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** tshark's fields of every frame of a capture (optionally through a display filter): the independent reading. */
-final class TsharkFields {
+public final class TsharkFields {
     private TsharkFields() {
     }
 
     /** One frame: the fields in the order asked for ("" when absent; several values joined by ","). */
-    record Frame(List<String> values) {
-        String get(int i) {
+    public record Frame(List<String> values) {
+        public String get(int i) {
             return values.get(i);
         }
     }
 
-    static List<Frame> read(Path capture, String filter, List<String> fields) throws IOException, InterruptedException {
+    public static List<Frame> read(Path capture, String filter, List<String> fields) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(),
                 "-o", "frame.generate_md5_hash:TRUE", "-T", "fields", "-E", "separator=/t", "-E", "aggregator=,",
                 "-E", "occurrence=a"));
@@ -73,7 +73,7 @@ final class TsharkFields {
     }
 
     /** The text capinfos prints (exit status 0 required). */
-    static String capinfos(Path capture) throws IOException, InterruptedException {
+    public static String capinfos(Path capture) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("capinfos", capture.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

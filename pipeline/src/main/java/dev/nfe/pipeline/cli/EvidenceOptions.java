@@ -82,6 +82,16 @@ final class EvidenceOptions {
             }
             return null;
         }
+        Path d = directory(dir);
+        try {
+            return EvidenceSpec.of(d, captures, ids, connections, frames);
+        } catch (IOException e) {
+            throw new Unwritable("cannot read a capture's size and time: " + describe(e));
+        }
+    }
+
+    /** {@code --evidence DIR}: created when missing, and checked that a file can be made in it. */
+    static Path directory(String dir) throws Unwritable {
         Path d = Path.of(dir);
         try {
             Files.createDirectories(d);
@@ -89,11 +99,7 @@ final class EvidenceOptions {
         } catch (IOException | SecurityException e) {
             throw new Unwritable("cannot write evidence to " + dir + ": " + describe(e));
         }
-        try {
-            return EvidenceSpec.of(d, captures, ids, connections, frames);
-        } catch (IOException e) {
-            throw new Unwritable("cannot read a capture's size and time: " + describe(e));
-        }
+        return d;
     }
 
     /**

@@ -24,12 +24,17 @@ import dev.nfe.pipeline.live.LiveReport;
 import dev.nfe.pipeline.live.LocalOutput;
 import dev.nfe.pipeline.output.CaptureStats;
 import dev.nfe.pipeline.output.Outputs;
+import dev.nfe.pipeline.output.ResultSink;
+import dev.nfe.pipeline.output.SinkSet;
+import dev.nfe.pipeline.evidence.FrameStore;
+import dev.nfe.pipeline.evidence.LiveEvidenceSink;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,7 +50,7 @@ final class LiveCapture {
     }
 
     static Options add(Options o) {
-        return OutputOptions.add(o, "without --kafka: ").addOption(Option.builder("i").longOpt("interface").hasArgs().argName("IF")
+        return LiveEvidenceOptions.add(OutputOptions.add(o, "without --kafka: ")).addOption(Option.builder("i").longOpt("interface").hasArgs().argName("IF")
                         .desc("capture live on IF (repeat, or 'any' for all); runs until SIGTERM/SIGINT").get())
                 .addOption(Option.builder().longOpt("filter").hasArg().argName("BPF")
                         .desc("capture filter, tcpdump syntax (default '" + LiveOptions.DEFAULT_FILTER + "')").get())
@@ -100,6 +105,8 @@ final class LiveCapture {
                             + " go to the topics (read them with nfe findings)");
                 }
             }
+            LiveEvidenceOptions.refuse(cl, "is for the no-Kafka mode: with --kafka the connections are dissected"
+                    + " in the dissector group, where the frames are not");
             KafkaSettings settings = KafkaOptions.settings(cl);
             try {
                 TopicSetup.ensure(settings, Command.intOption(cl, "partitions", Defaults.SEGMENT_PARTITIONS, 1));
@@ -108,13 +115,32 @@ final class LiveCapture {
                 return 4;
             }
             return capture(options, new LiveKafkaOutput(settings, agentId, payloadBudget,
-                    Defaults.BUDGET_FLOWS, p -> KafkaClientMetricsBinding.bind(metrics, p)), metrics, err);
+                    Defaults.BUDGET_FLOWS, p -> KafkaClientMetricsBinding.bind(metrics, p)), null, metrics, err);
+        }
+        DissectorConfig dissect = DissectorConfig.defaults("")
+                .withResetTimeout(Defaults.LIVE_RESET_TIMEOUT_MILLIS * 1_000_000);
+        IncidentConfig incidentConfig = IncidentConfig.defaults()
+                .withLateness(Defaults.LIVE_INCIDENT_LATENESS_SECONDS * SECOND);
+        List<String> sources = new ArrayList<>();
+        for (int i = 0; i < interfaces.size(); i++) {
+            sources.add(options.source(i));
+        }
+        LiveEvidenceSink evidence;
+        try {
+            // a quiet connection the dissector never reported goes a minute after it would have been
+            evidence = LiveEvidenceOptions.open(cl, sources, dissect.idleTimeoutNanos() + 60 * SECOND,
+                    incidentConfig.gapNanos() + incidentConfig.latenessNanos());
+        } catch (EvidenceOptions.Unwritable e) {
+            err.println("nfe: " + e.getMessage());
+            return 2;
         }
         try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, interfaces.size() > 1, true))) {
-            LocalOutput output = new LocalOutput(DissectorConfig.defaults("")
-                    .withResetTimeout(Defaults.LIVE_RESET_TIMEOUT_MILLIS * 1_000_000), outputs.sink(),
-                    new IncidentEngine(IncidentConfig.defaults()
-                            .withLateness(Defaults.LIVE_INCIDENT_LATENESS_SECONDS * SECOND)), new LocalOutput.Listener() {
+            // the evidence sink first, beside the chosen outputs: it needs the agent's frame store, which
+            // only this command has; and it hears which incident each failure joined
+            ResultSink sink = evidence == null ? outputs.sink() : SinkSet.of(List.of(evidence, outputs.sink()));
+            IncidentEngine engine = evidence == null ? new IncidentEngine(incidentConfig)
+                    : new IncidentEngine(incidentConfig, sink::joined);
+            LocalOutput output = new LocalOutput(dissect, sink, engine, new LocalOutput.Listener() {
                         @Override
                         public void session(SessionRecord s) {
                             metrics.countSession(s.outcome().name());
@@ -126,18 +152,19 @@ final class LiveCapture {
                         }
                     });
             metrics.gauge("nfe_open_flows", "connections open in the in-process dissectors", output::openFlows);
-            return capture(options, output, metrics, err);
+            int exit = capture(options, output, evidence == null ? null : evidence.store(), metrics, err);
+            return LiveEvidenceOptions.report(evidence, cl.getOptionValue("evidence"), err, exit);
         } catch (IOException e) {
             err.println("nfe: cannot write results: " + e.getMessage());
             return 1;
         }
     }
 
-    private static int capture(LiveAgentOptions options, LiveOutput output, NfeMetrics metrics, PrintStream err)
-            throws Exception {
+    private static int capture(LiveAgentOptions options, LiveOutput output, FrameStore evidence, NfeMetrics metrics,
+                               PrintStream err) throws Exception {
         LiveAgent agent;
         try {
-            agent = new LiveAgent(options, output);
+            agent = new LiveAgent(options, output, evidence);
         } catch (LiveCaptureException e) {
             err.println("nfe: " + e.getMessage());
             return 2;

@@ -177,27 +177,14 @@ final class FramePass {
         Connection c = t.c;
         long number = s.frame();
         long i = ++t.seen;
-        boolean hello = number == c.helloFrame();
-        boolean rst = s.rst();
-        boolean reaction = c.reactionFrames().contains(number);
         int half = spec.maxFrames() / 2;
-        if (i > half && i <= c.packets() - half && !hello && !rst && !reaction) {
+        if (i > half && i <= c.packets() - half && !FrameComments.essential(c, number, s.rst())) {
             t.skipped++;
             return;
         }
-        List<String> comments = new ArrayList<>(2);
-        if (t.skipped > 0) {
-            comments.add("nfe: " + t.skipped + " frames of this connection left out just before this one (at most "
-                    + spec.maxFrames() + " per connection: the first and the last " + half + ", and every ClientHello and RST)");
-            t.skipped = 0;
-        }
-        if (c.failure() && (hello || rst || reaction)) {
-            String role = hello ? "ClientHello" : rst ? "RST" : s.fin() ? "FIN" : "the reaction";
-            comments.add("nfe finding " + c.findingId() + " " + c.kind().name() + " (" + role + "): " + c.summary());
-        } else if (!c.failure() && hello) {
-            comments.add("nfe: a completed handshake at the same server, for comparison (no failure): " + c.client()
-                    + " -> " + c.server());
-        }
+        List<String> comments = FrameComments.of(c, number, s.rst(), s.fin(), t.skipped, "at most "
+                + spec.maxFrames() + " per connection: the first and the last " + half + ", and every ClientHello and RST");
+        t.skipped = 0;
         try {
             t.file.frame(linkType, tsresol, ts, buf, off, cap, orig, comments);
         } catch (IOException e) {

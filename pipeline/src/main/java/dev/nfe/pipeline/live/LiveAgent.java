@@ -6,6 +6,7 @@ import dev.nfe.capture.live.LiveCaptureException;
 import dev.nfe.capture.live.PcapCounters;
 import dev.nfe.capture.live.LiveSource;
 import dev.nfe.capture.pcap4j.LiveSources;
+import dev.nfe.pipeline.evidence.FrameStore;
 import dev.nfe.pipeline.output.CaptureStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,9 @@ public final class LiveAgent {
     private final List<SegmentDecoder> decoders = new ArrayList<>();
     private final long[] clocks;
     private final List<Thread> threads = new ArrayList<>();
+    /** {@code --evidence}: recent frames per open connection; null without it (then frames cost nothing more). */
+    private final FrameStore evidence;
+    private CapturedFrame currentFrame;
     private volatile boolean stopping;
     private volatile Thread watchdog;
     private int currentSource;
@@ -51,8 +55,14 @@ public final class LiveAgent {
      * open are closed and the error names it.
      */
     public LiveAgent(LiveAgentOptions options, LiveOutput output) throws LiveCaptureException {
+        this(options, output, null);
+    }
+
+    /** With {@code evidence} (may be null): every TCP frame also goes to that store, as captured. */
+    public LiveAgent(LiveAgentOptions options, LiveOutput output, FrameStore evidence) throws LiveCaptureException {
         this.options = options;
         this.output = output;
+        this.evidence = evidence;
         this.queue = new FrameQueue(options.queueFrames(), options.queueBytes());
         this.clocks = new long[options.interfaces().size()];
         try {
@@ -63,6 +73,9 @@ public final class LiveAgent {
                 loops.add(new CaptureLoop(i, iface, queue, c, STATS_POLL_NANOS));
                 DecodeStats stats = new DecodeStats();
                 decoded.add(stats);
+                if (evidence != null) {
+                    evidence.source(i, iface.nanosecondTimestamps());
+                }
                 // every reader gives each frame its own array: payloads may be views of it
                 decoders.add(new SegmentDecoder(this::segment, SegmentDecoder.DEFAULT_MAX_TUNNEL_DEPTH, stats, true));
                 LOG.info("capturing on {} (link type {}, {} timestamps, {}, filter '{}')", iface.name(),
@@ -127,6 +140,7 @@ public final class LiveAgent {
         SourceCounters c = counters.get(f.source());
         currentSource = f.source();
         currentLoss = c.captureLoss();
+        currentFrame = f;
         decoders.get(f.source()).frame(f.number(), f.tsNanos(), f.linkType(), f.data(), 0, f.data().length,
                 f.originalLength());
         if (outputFailure != null) {
@@ -141,6 +155,11 @@ public final class LiveAgent {
 
     private void segment(dev.nfe.capture.TcpSegment s) {
         counters.get(currentSource).segments++;
+        if (evidence != null) {
+            // before the dissector: the frame that ends a connection must be with it when it is finalised
+            CapturedFrame f = currentFrame;
+            evidence.frame(currentSource, f.number(), f.tsNanos(), f.linkType(), f.data(), f.originalLength(), s);
+        }
         try {
             output.segment(currentSource, s, currentLoss);
         } catch (IOException e) {
@@ -165,6 +184,13 @@ public final class LiveAgent {
             clocks[i] = clock;
             output.tick(i, clock, decoded.get(i));
         }
+        if (evidence != null) {
+            long latest = 0;
+            for (long c : clocks) {
+                latest = Math.max(latest, c);
+            }
+            evidence.advanceTo(latest);
+        }
     }
 
     private boolean capturesEnded() {
@@ -181,6 +207,17 @@ public final class LiveAgent {
         for (int i = 0; i < counters.size(); i++) {
             publish(i, snapshot(i, wall, last));
         }
+        if (evidence != null) {
+            LOG.info(evidenceLine(evidence.stats()));
+        }
+    }
+
+    static String evidenceLine(FrameStore.Stats e) {
+        return String.format(Locale.ROOT, "evidence frames: %,d connections open, %,d of %,d bytes held; %,d frames"
+                        + " stored, %,d left out (middle of long connections); dropped for memory: %,d connections"
+                        + " (%,d frames), %,d frames refused; %,d connections never reported", e.connections(),
+                e.bytes(), e.maxBytes(), e.framesStored(), e.framesLeftOut(), e.connectionsEvicted(), e.framesEvicted(),
+                e.framesRefused(), e.connectionsExpired());
     }
 
     private void publish(int source, CaptureStats s) throws IOException {
@@ -225,6 +262,9 @@ public final class LiveAgent {
                 errors.add(e.getMessage());
             }
         }
+        if (evidence != null) {
+            LOG.info(evidenceLine(evidence.stats()));
+        }
         Thread w = watchdog;
         if (w != null) {
             w.interrupt();
@@ -265,6 +305,11 @@ public final class LiveAgent {
             out.add(snapshot(i, wall, false));
         }
         return out;
+    }
+
+    /** The evidence frame store, or null without {@code --evidence}. */
+    public FrameStore evidence() {
+        return evidence;
     }
 
     int sources() {

@@ -1,5 +1,6 @@
 package dev.nfe.pipeline.live;
 
+import dev.nfe.pipeline.evidence.FrameStore;
 import dev.nfe.pipeline.metrics.NfeMetrics;
 
 /**
@@ -30,5 +31,15 @@ public final class LiveMetrics {
             m.functionCounter("nfe_drops", drops, () -> output.dropped(source), "interface", iface, "reason", "kafka");
         }
         m.gauge("nfe_queue_frames", "frames waiting between capture and processing", agent::queued);
+        FrameStore e = agent.evidence();
+        if (e != null) {
+            m.gauge("nfe_evidence_bytes", "bytes of frames held for evidence files (--evidence-memory caps them)",
+                    () -> e.stats().bytes());
+            String drops = "frames the evidence store did not keep, by reason: left_out (middle of a long connection),"
+                    + " evicted (its connection dropped for memory), refused (no memory left to drop)";
+            m.functionCounter("nfe_evidence_frames_dropped", drops, () -> e.stats().framesLeftOut(), "reason", "left_out");
+            m.functionCounter("nfe_evidence_frames_dropped", drops, () -> e.stats().framesEvicted(), "reason", "evicted");
+            m.functionCounter("nfe_evidence_frames_dropped", drops, () -> e.stats().framesRefused(), "reason", "refused");
+        }
     }
 }

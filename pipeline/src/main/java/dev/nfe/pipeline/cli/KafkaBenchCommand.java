@@ -77,10 +77,13 @@ final class KafkaBenchCommand extends Command {
         replay(input); // warm-up: class loading and JIT for the dissector, shared by all stages
         long segments = 0;
         double[] replayRates = new double[rounds];
+        double[] replayCpu = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             long t0 = System.nanoTime();
+            long c0 = KafkaBench.cpuNanos();
             segments = replay(input);
             replayRates[i] = segments / ((System.nanoTime() - t0) / 1e9);
+            replayCpu[i] = (KafkaBench.cpuNanos() - c0) / 1e3 / segments;
         }
         double replayRate = KafkaBench.median(replayRates);
         out.printf(Locale.ROOT, "capture: %s x %d, %,d segments; %d dissector(s), commits every %d ms%n", file,
@@ -90,13 +93,15 @@ final class KafkaBenchCommand extends Command {
                 : "off");
         try (KafkaBench bench = new KafkaBench(base, input, rounds, commitMs, dissectors, incidents)) {
             bench.warmUp();
-            out.printf(Locale.ROOT, "%-34s %,12.0f segments/s (median of %d)%n", "in-process replay (2 workers)",
-                    replayRate, rounds);
+            out.printf(Locale.ROOT, "%-34s %,12.0f segments/s (median of %d), %.2f us CPU per segment%n",
+                    "in-process replay (2 workers)", replayRate, rounds, KafkaBench.median(replayCpu));
             for (long budget : new long[] {Defaults.PAYLOAD_BUDGET, Long.MAX_VALUE}) {
                 String label = budget == Long.MAX_VALUE ? "budget off" : "budget " + budget / 1024 + " KiB";
                 KafkaBench.Rates r = bench.measure(budget);
-                out.printf(Locale.ROOT, "%-34s %,12.0f segments/s%n", "agent -> Kafka (" + label + ")", r.agent());
-                out.printf(Locale.ROOT, "%-34s %,12.0f segments/s%n", "Kafka -> dissector (" + label + ")", r.dissect());
+                out.printf(Locale.ROOT, "%-34s %,12.0f segments/s, %.2f us CPU per segment (nfe; broker apart)%n",
+                        "agent -> Kafka (" + label + ")", r.agent(), r.agentCpuMicros());
+                out.printf(Locale.ROOT, "%-34s %,12.0f segments/s, %.2f us CPU per segment (nfe; broker apart)%n",
+                        "Kafka -> dissector (" + label + ")", r.dissect(), r.dissectCpuMicros());
                 out.printf(Locale.ROOT, "%-34s %,12.0f segments/s = %.2f x in-process replay%n",
                         "end to end (" + label + ")", r.endToEnd(), r.endToEnd() / replayRate);
             }

@@ -27,8 +27,13 @@ import java.util.Properties;
  */
 public final class KafkaBench implements AutoCloseable {
 
-    /** Medians of one configuration (payload budget on or off). */
-    public record Rates(double agent, double dissect, double endToEnd) {
+    /**
+     * Medians of one configuration (payload budget on or off): segments/s of each stage alone and end
+     * to end, and the CPU time this JVM spent per segment in each stage alone (all its threads: the
+     * agent's reader and producer, or the dissectors, their consumers, producers and incidents apps;
+     * not the broker's, which is another process).
+     */
+    public record Rates(double agent, double dissect, double endToEnd, double agentCpuMicros, double dissectCpuMicros) {
     }
 
     private final KafkaSettings base;
@@ -64,15 +69,21 @@ public final class KafkaBench implements AutoCloseable {
         double[] agent = new double[rounds];
         double[] dissect = new double[rounds];
         double[] endToEnd = new double[rounds];
+        double[] agentCpu = new double[rounds];
+        double[] dissectCpu = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             // stage 1 then stage 2, one after the other on the same topics
             KafkaSettings s = fresh("stages" + budget + "r" + i + ".");
             long t0 = System.nanoTime();
+            long c0 = cpuNanos();
             AgentReport r = agent(s, budget);
             agent[i] = r.published() / seconds(t0);
+            agentCpu[i] = (cpuNanos() - c0) / 1e3 / r.published();
             t0 = System.nanoTime();
+            c0 = cpuNanos();
             dissect(s, () -> { });
             dissect[i] = r.published() / seconds(t0);
+            dissectCpu[i] = (cpuNanos() - c0) / 1e3 / r.published();
             // both at once, as in production
             KafkaSettings e = fresh("e2e" + budget + "r" + i + ".");
             long[] published = new long[1];
@@ -80,7 +91,7 @@ public final class KafkaBench implements AutoCloseable {
             dissect(e, () -> published[0] = agent(e, budget).published());
             endToEnd[i] = published[0] / seconds(t0);
         }
-        return new Rates(median(agent), median(dissect), median(endToEnd));
+        return new Rates(median(agent), median(dissect), median(endToEnd), median(agentCpu), median(dissectCpu));
     }
 
     /** Deletes this run's topics. */
@@ -146,6 +157,12 @@ public final class KafkaBench implements AutoCloseable {
 
     private interface ThrowingRunnable {
         void run() throws Exception;
+    }
+
+    /** CPU time of this whole JVM so far, every thread. */
+    public static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double seconds(long t0) {

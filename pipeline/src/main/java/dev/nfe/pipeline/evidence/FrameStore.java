@@ -34,7 +34,7 @@ public final class FrameStore {
     public static final int DEFAULT_TAIL = 16;
     public static final long DEFAULT_MEMORY = 64L << 20;
     /** What a connection costs besides its frames (its map entry, deque, ring array). */
-    private static final long CONNECTION_COST = 256;
+    static final long CONNECTION_COST = 256;
 
     /** A connection's tuple on one interface, the same both ways. */
     record Key(int source, Endpoint a, Endpoint b) {

@@ -55,6 +55,17 @@ final class ConnectionFrames {
         return old.cost();
     }
 
+    /** The bytes {@link #add} of {@code f} frees: the ring's oldest when the ring is full, {@code f} itself when there is no ring. */
+    long freedByAdding(StoredFrame f) {
+        if (head.size() < headCap) {
+            return 0;
+        }
+        if (ring.length == 0) {
+            return f.cost();
+        }
+        return ringSize < ring.length ? 0 : ring[ringStart].cost();
+    }
+
     /** The frames kept, in the order they came. */
     List<StoredFrame> frames() {
         List<StoredFrame> out = new ArrayList<>(head.size() + ringSize);

@@ -34,7 +34,7 @@ public final class FrameStore {
     public static final int DEFAULT_TAIL = 16;
     public static final long DEFAULT_MEMORY = 64L << 20;
     /** What a connection costs besides its frames (its map entry, deque, ring array). */
-    private static final long CONNECTION_COST = 256;
+    static final long CONNECTION_COST = 256;
 
     /** A connection's tuple on one interface, the same both ways. */
     record Key(int source, Endpoint a, Endpoint b) {
@@ -97,11 +97,20 @@ public final class FrameStore {
         ArrayDeque<ConnectionFrames> conns = open.get(key);
         boolean newSyn = s.syn() && !s.ackFlag();
         ConnectionFrames c = conns == null ? null : conns.peekLast();
-        if (c == null || (newSyn && c.synSeq != s.seq())) {
-            if (!reserve(CONNECTION_COST, key)) {
-                framesRefused++;
-                return;
-            }
+        boolean starts = c == null || (newSyn && c.synSeq != s.seq());
+        StoredFrame f = new StoredFrame(source, number, tsNanos, linkType, source < tsresol.length ? tsresol[source]
+                : PcapngWriter.MICROSECONDS, data, originalLength, s.rst(), s.fin());
+        // A new connection is reserved with its first frame: one whose first frame is refused leaves no
+        // empty entry, which take would hand over as frames of a session that has none. A frame that
+        // pushes the oldest out of a full ring needs only the difference: reserving it whole would drop
+        // other connections for room that is given back at once.
+        long freed = starts ? 0 : c.freedByAdding(f);
+        long grows = Math.max(0, f.cost() - freed);
+        if (!reserve(grows + (starts ? CONNECTION_COST : 0), key)) {
+            framesRefused++;
+            return;
+        }
+        if (starts) {
             c = new ConnectionFrames(head, tail, tsNanos);
             if (conns == null) {
                 conns = new ArrayDeque<>(1);
@@ -113,17 +122,10 @@ public final class FrameStore {
         if (newSyn) {
             c.synSeq = s.seq();
         }
-        StoredFrame f = new StoredFrame(source, number, tsNanos, linkType, source < tsresol.length ? tsresol[source]
-                : PcapngWriter.MICROSECONDS, data, originalLength, s.rst(), s.fin());
-        if (!reserve(f.cost(), key)) {
-            framesRefused++;
-            return;
-        }
-        long freed = c.add(f);
-        if (freed > 0) {
+        if (c.add(f) > 0) {
             framesLeftOut++;
-            bytes -= freed;
         }
+        bytes -= grows + freed - f.cost(); // the new frame was smaller than the one it pushed out
         framesStored++;
     }
 

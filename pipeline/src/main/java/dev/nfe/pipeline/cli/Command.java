@@ -53,6 +53,9 @@ abstract class Command {
         } catch (UsageException e) {
             err.println("nfe " + name() + ": " + e.getMessage() + " (nfe " + name() + " --help shows the options)");
             return 2;
+        } catch (Refused e) {
+            err.println("nfe: " + e.getMessage());
+            return 2;
         }
     }
 
@@ -65,6 +68,16 @@ abstract class Command {
     }
 
     /** A value the user gave that does not fit. */
+    /**
+     * The options are right but something they name cannot be used (a directory that cannot be
+     * written): one line, status 2, and nothing has run.
+     */
+    static class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);

@@ -26,7 +26,7 @@ final class EvidenceOptions {
     }
 
     /** A directory the evidence cannot go to; the command stops with status 2 before anything runs. */
-    static final class Unwritable extends Exception {
+    static final class Unwritable extends Command.Refused {
         Unwritable(String message) {
             super(message);
         }

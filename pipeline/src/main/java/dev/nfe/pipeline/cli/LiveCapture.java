@@ -125,15 +125,9 @@ final class LiveCapture {
         for (int i = 0; i < interfaces.size(); i++) {
             sources.add(options.source(i));
         }
-        LiveEvidenceSink evidence;
-        try {
-            // a quiet connection the dissector never reported goes a minute after it would have been
-            evidence = LiveEvidenceOptions.open(cl, sources, dissect.idleTimeoutNanos() + 60 * SECOND,
-                    incidentConfig.gapNanos() + incidentConfig.latenessNanos());
-        } catch (EvidenceOptions.Unwritable e) {
-            err.println("nfe: " + e.getMessage());
-            return 2;
-        }
+        // a quiet connection the dissector never reported goes a minute after it would have been
+        LiveEvidenceSink evidence = LiveEvidenceOptions.open(cl, sources, dissect.idleTimeoutNanos() + 60 * SECOND,
+                incidentConfig.gapNanos() + incidentConfig.latenessNanos());
         try (Outputs outputs = Outputs.open(OutputOptions.spec(cl, interfaces.size() > 1, true))) {
             // the evidence sink first, beside the chosen outputs: it needs the agent's frame store, which
             // only this command has; and it hears which incident each failure joined

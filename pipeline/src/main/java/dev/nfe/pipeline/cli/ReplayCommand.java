@@ -93,13 +93,7 @@ final class ReplayCommand extends Command {
             }
             return 2;
         }
-        EvidenceSpec evidence;
-        try {
-            evidence = EvidenceOptions.spec(cl, files);
-        } catch (EvidenceOptions.Unwritable e) {
-            err.println("nfe: " + e.getMessage());
-            return 2;
-        }
+        EvidenceSpec evidence = EvidenceOptions.spec(cl, files);
         try (Outputs outputs = Outputs.open(spec.withEvidence(evidence))) {
             ReplayEngine.Result result = engine.run(files, outputs.sink());
             outputs.flush();

@@ -115,13 +115,7 @@ final class ReportCommand extends Command {
             err.println("nfe: cannot write the report to " + file + ": " + unwritable);
             return 2;
         }
-        EvidenceSpec evidence;
-        try {
-            evidence = EvidenceOptions.spec(cl, files);
-        } catch (EvidenceOptions.Unwritable e) {
-            err.println("nfe: " + e.getMessage());
-            return 2;
-        }
+        EvidenceSpec evidence = EvidenceOptions.spec(cl, files);
         String source = files.size() == 1 ? files.get(0) : files.size() + " capture files: " + String.join(", ", files);
         ReportSpec report = new ReportSpec(source, files, ids,
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'UTC'")),

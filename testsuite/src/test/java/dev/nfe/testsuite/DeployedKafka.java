@@ -54,7 +54,9 @@ final class DeployedKafka implements AutoCloseable {
             env.put("NFE_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
             // a test broker holds little: keep it small next to the other test JVMs
             env.put("NFE_KAFKA_HEAP_OPTS", "-Xms128m -Xmx512m");
-            env.put("NFE_KAFKA_START_TIMEOUT", "60");
+            // a restart under load (agent, dissector and incidents app all reconnecting) once took over
+            // 60 s in CI to log its start after it already answered; the wait below bounds it anyway
+            env.put("NFE_KAFKA_START_TIMEOUT", "180");
             Process p = pb.start();
             // a first start on a machine without the jars in ~/.m2 downloads them: allow for it
             if (!p.waitFor(240, TimeUnit.SECONDS)) {

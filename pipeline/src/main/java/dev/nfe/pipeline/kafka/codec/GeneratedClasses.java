@@ -34,6 +34,10 @@ final class GeneratedClasses extends SpecificData {
     GeneratedClasses() {
         // generated classes are top-level and named like their schemas
         ALL.forEach(c -> byName.put(c.getName(), c));
+        // the generated classes' own decoders (as ResultEncoder's encoders): read fields straight
+        // off the decoder instead of walking the schema per record; a value written with another
+        // schema is still resolved field by field (readFieldOrderIfDiff)
+        setCustomCoders(true);
     }
 
     @Override

@@ -107,6 +107,8 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
         Properties defaults = new Properties();
         defaults.put("max.poll.records", "20000");
         defaults.put("max.partition.fetch.bytes", Integer.toString(8 << 20));
+        defaults.put("fetch.min.bytes", Integer.toString(256 * 1024));
+        defaults.put("fetch.max.wait.ms", "100");
         defaults.put("client.id", "nfe-dissect-" + options.instanceId());
         Properties pinned = new Properties();
         pinned.put("group.id", options.group());
@@ -123,6 +125,7 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
     Properties producerConfig() {
         Properties defaults = new Properties();
         defaults.put("compression.type", "lz4");
+        defaults.put("batch.size", Integer.toString(256 * 1024));
         defaults.put("linger.ms", "5");
         defaults.put("transaction.timeout.ms", "60000");
         defaults.put("client.id", "nfe-dissect-" + options.instanceId() + "-out");

@@ -62,10 +62,16 @@ class KafkaPipelineTest extends WithKafka {
      */
     private List<KafkaDissector> dissect(KafkaSettings s, String group, int instances, Step meanwhile)
             throws Exception {
+        return dissect(s, group, instances, 200, 180_000, meanwhile);
+    }
+
+    /** As above, with this commit interval, failing when the group has not finished within {@code withinMs}. */
+    private List<KafkaDissector> dissect(KafkaSettings s, String group, int instances, long commitMs, long withinMs,
+                                         Step meanwhile) throws Exception {
         List<KafkaDissector> ds = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            KafkaDissector d = new KafkaDissector(s, new DissectOptions(group, "i" + i, 200, DissectorConfig.defaults("")));
+            KafkaDissector d = new KafkaDissector(s, new DissectOptions(group, "i" + i, commitMs, DissectorConfig.defaults("")));
             Thread t = new Thread(d::run, group + "-i" + i);
             t.start();
             ds.add(d);
@@ -76,7 +82,7 @@ class KafkaPipelineTest extends WithKafka {
                     () -> ds.stream().allMatch(d -> d.assignedPartitions() > 0)
                             && ds.stream().mapToInt(KafkaDissector::assignedPartitions).sum() == 6);
             meanwhile.run();
-            KafkaReads.await("group " + group + " to finish", 180_000, () -> {
+            KafkaReads.await("group " + group + " to finish", withinMs, () -> {
                 try {
                     return KafkaReads.caughtUp(admin, group, s.topics().segments());
                 } catch (Exception e) {
@@ -171,6 +177,18 @@ class KafkaPipelineTest extends WithKafka {
         }
         out.sort(null);
         return out;
+    }
+
+    @Test
+    void aDissectorWhoseInputGoesQuietCommitsWithoutWaitingOutItsInterval() throws Exception {
+        // a 10-minute commit interval: only the commit on a quiet input can make the results
+        // visible (read_committed) and the offsets committed within the 60 s allowed
+        List<String> files = List.of(Nfe.root().resolve("samples/loopback/capture.pcap").toString());
+        OfflineResults expected = OfflineResults.of(files);
+        KafkaSettings s = settings("quiet.");
+        dissect(s, "quiet", 1, 600_000, 60_000, () -> publish(s, files, Defaults.PAYLOAD_BUDGET));
+        assertSameRecords(expected.sessions(), sessions(kafka.bootstrap(), s), "sessions");
+        assertSameRecords(expected.findings(), findings(kafka.bootstrap(), s), "findings");
     }
 
     @Test

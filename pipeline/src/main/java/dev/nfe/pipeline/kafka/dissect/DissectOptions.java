@@ -9,8 +9,9 @@ import dev.nfe.dissect.DissectorConfig;
  * @param instanceId       this instance's stable name in the group (static membership, and the
  *                         transactional id, so that a restarted instance fences its previous
  *                         self at once); unique per running instance
- * @param commitIntervalMs how often results and offsets are committed (one transaction each):
- *                         the latency of results against the cost of a commit
+ * @param commitIntervalMs how often results and offsets are committed under load (one
+ *                         transaction each): the latency of results against the cost of a
+ *                         commit; a dissector whose input goes quiet commits at once
  * @param dissector        limits and timeouts; {@code capture} becomes each input's name
  * @param observations     publish the observations incidents are made of (off: no incidents
  *                         for this group; give every instance of a group the same setting)

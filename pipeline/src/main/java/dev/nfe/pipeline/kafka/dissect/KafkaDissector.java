@@ -231,7 +231,10 @@ public final class KafkaDissector implements ConsumerRebalanceListener {
                 }
             }
         }
-        if (inTransaction && System.currentTimeMillis() - transactionStart >= options.commitIntervalMs()) {
+        // commit every interval under load, and at once when the input has gone quiet (a poll that
+        // waited POLL for nothing): results do not wait out the interval when no more are coming
+        if (inTransaction && (records.isEmpty()
+                || System.currentTimeMillis() - transactionStart >= options.commitIntervalMs())) {
             commit();
         }
     }

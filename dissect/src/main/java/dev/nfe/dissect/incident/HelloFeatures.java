@@ -27,7 +27,7 @@ final class HelloFeatures {
      * One instance of each feature for all hello shapes (most shapes of one client stack share
      * most of their cipher suites and extensions), so that counting them finds them by identity.
      */
-    private final Map<Feature, Feature> shared = lru(8 * CACHE);
+    private final FeatureInterner shared = new FeatureInterner(8 * CACHE);
 
     /** Every feature of the hello, then the client's network; null when there is no hello. */
     List<Feature> of(ClientHelloInfo info, IpAddress client) {
@@ -39,7 +39,7 @@ final class HelloFeatures {
             hello = helloOnly(info);
             List<Feature> interned = new ArrayList<>(hello.size());
             for (Feature x : hello) {
-                interned.add(shared.computeIfAbsent(x, k -> k));
+                interned.add(shared.intern(x));
             }
             hello = List.copyOf(interned);
             cache.put(new Shape(info), hello);

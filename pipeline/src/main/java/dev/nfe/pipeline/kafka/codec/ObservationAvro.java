@@ -3,6 +3,7 @@ package dev.nfe.pipeline.kafka.codec;
 import dev.nfe.capture.Endpoint;
 import dev.nfe.dissect.incident.Fault;
 import dev.nfe.dissect.incident.Feature;
+import dev.nfe.dissect.incident.FeatureInterner;
 import dev.nfe.dissect.incident.Observation;
 import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.dissect.report.Role;
@@ -46,12 +47,21 @@ public final class ObservationAvro {
 
     /** The domain observation; names that are no fault, kind, severity, role or endpoint make it bad. */
     public static Observation fromAvro(dev.nfe.schema.v1.Observation a) throws BadRecordException {
+        return fromAvro(a, new FeatureInterner(1));
+    }
+
+    /**
+     * As {@link #fromAvro(dev.nfe.schema.v1.Observation)}, its features the {@code interner}'s shared
+     * instances: a reader that keeps many observations keeps each distinct feature once.
+     */
+    public static Observation fromAvro(dev.nfe.schema.v1.Observation a, FeatureInterner interner)
+            throws BadRecordException {
         try {
             return new Observation(a.getTsNanos(), a.getOrder(), Endpoint.parse(a.getServer()), a.getHost(),
                     a.getFault() == null ? null : Fault.valueOf(a.getFault()),
                     a.getKind() == null ? null : FindingKind.valueOf(a.getKind()),
                     a.getSeverity() == null ? null : severity(a.getSeverity()), a.getFindingId(),
-                    Endpoint.parse(a.getClient()), features(a.getFeatures()), a.getHelloFormat(), a.getSni(),
+                    Endpoint.parse(a.getClient()), features(a.getFeatures(), interner), a.getHelloFormat(), a.getSni(),
                     a.getRstBy() == null ? null : role(a.getRstBy()), a.getRstTtlMatch(), a.getAfterHelloMicros(),
                     a.getUnanswered(), a.getCapture());
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -75,14 +85,14 @@ public final class ObservationAvro {
         return out;
     }
 
-    private static List<Feature> features(List<FeatureRun> runs) {
+    private static List<Feature> features(List<FeatureRun> runs, FeatureInterner interner) {
         if (runs == null) {
             return null;
         }
         List<Feature> out = new ArrayList<>();
         for (FeatureRun r : runs) {
             for (String v : r.getValues()) {
-                out.add(new Feature(r.getName(), v));
+                out.add(interner.intern(new Feature(r.getName(), v)));
             }
         }
         return out;

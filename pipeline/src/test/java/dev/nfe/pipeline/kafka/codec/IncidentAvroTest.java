@@ -1,5 +1,7 @@
 package dev.nfe.pipeline.kafka.codec;
 
+import dev.nfe.dissect.incident.Feature;
+import dev.nfe.dissect.incident.FeatureInterner;
 import dev.nfe.dissect.incident.Incident;
 import dev.nfe.dissect.incident.Observation;
 import dev.nfe.pipeline.kafka.incidents.ReplayedIncidents;
@@ -12,10 +14,17 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +70,39 @@ class IncidentAvroTest {
         assertEquals(refused, ObservationAvro.fromAvro(AvroValues.decodeObservation(
                 encoder.observation(ObservationAvro.toAvro(refused)))));
         assertEquals(0, noHello);
+    }
+
+    @Test
+    void decodedObservationsShareTheirFeatures() throws Exception {
+        ResultEncoder encoder = new ResultEncoder();
+        FeatureInterner interner = new FeatureInterner(65_536);
+        List<Observation> decoded = new ArrayList<>();
+        for (Observation o : observations) {
+            Observation d = ObservationAvro.fromAvro(AvroValues.decodeObservation(
+                    encoder.observation(ObservationAvro.toAvro(o))), interner);
+            assertEquals(o, d);
+            decoded.add(d);
+        }
+        // every equal feature is one instance, so a host's kept observations hold each feature once
+        Map<Feature, Feature> first = new HashMap<>();
+        Set<Feature> instances = Collections.newSetFromMap(new IdentityHashMap<>());
+        long total = 0;
+        for (Observation d : decoded) {
+            for (Feature f : d.features()) {
+                assertSame(first.computeIfAbsent(f, k -> f), f, "one instance of " + f);
+                instances.add(f);
+                total++;
+            }
+        }
+        assertEquals(first.size(), instances.size());
+        assertTrue(total > 20 * instances.size(), total + " features held by " + instances.size() + " instances");
+        // without the interner every decoded observation has its own
+        Observation o = observations.get(0);
+        byte[] bytes = encoder.observation(ObservationAvro.toAvro(o));
+        Feature a = ObservationAvro.fromAvro(AvroValues.decodeObservation(bytes)).features().get(0);
+        Feature b = ObservationAvro.fromAvro(AvroValues.decodeObservation(bytes)).features().get(0);
+        assertEquals(a, b);
+        assertNotSame(a, b);
     }
 
     @Test

@@ -1,15 +1,9 @@
 package dev.nfe.dissect.conn;
 
-import dev.nfe.capture.FrameSource;
 import dev.nfe.capture.TcpFlags;
 import dev.nfe.capture.TcpSegment;
-import dev.nfe.capture.decode.SegmentDecoder;
-import dev.nfe.capture.file.CaptureFiles;
-import dev.nfe.dissect.Dissector;
-import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.dissect.DissectorOutput;
+import dev.nfe.dissect.Dissected;
 import dev.nfe.dissect.report.AlertInfo;
-import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,35 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ResegmentationTest {
 
     private static List<TcpSegment> capture() throws Exception {
-        Path pcap = Path.of(System.getProperty("nfe.root", "..")).resolve("samples/loopback/capture.pcap");
-        List<TcpSegment> out = new ArrayList<>();
-        SegmentDecoder decoder = new SegmentDecoder(out::add);
-        try (FrameSource src = CaptureFiles.open(pcap)) {
-            while (src.next(decoder)) {
-                // all frames
-            }
-        }
-        return out;
+        return Dissected.segments(Path.of(System.getProperty("nfe.root", "..")).resolve("samples/loopback/capture.pcap"));
     }
 
     private static Map<String, SessionRecord> dissect(List<TcpSegment> segments) {
         Map<String, SessionRecord> sessions = new LinkedHashMap<>();
-        Dissector d = new Dissector(DissectorConfig.defaults("sample"), new DissectorOutput() {
-            @Override
-            public void session(SessionRecord s) {
-                sessions.put(s.client() + " " + s.server(), s);
-            }
-
-            @Override
-            public void finding(Finding f) {
-            }
-        });
-        long last = 0;
-        for (TcpSegment s : segments) {
-            d.segment(s);
-            last = Math.max(last, s.timestampNanos());
+        for (Dissected.Emitted e : Dissected.run("sample", segments)) {
+            sessions.put(e.session().client() + " " + e.session().server(), e.session());
         }
-        d.finish(last);
         return sessions;
     }
 

@@ -3,17 +3,11 @@ package dev.nfe.dissect.conn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nfe.capture.FrameSource;
 import dev.nfe.capture.TcpFlags;
 import dev.nfe.capture.TcpSegment;
-import dev.nfe.capture.decode.SegmentDecoder;
-import dev.nfe.capture.file.CaptureFiles;
-import dev.nfe.dissect.Dissector;
-import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.dissect.DissectorOutput;
+import dev.nfe.dissect.Dissected;
 import dev.nfe.dissect.report.AlertInfo;
 import dev.nfe.dissect.report.ClientHelloInfo;
-import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.ServerHelloInfo;
 import dev.nfe.dissect.report.SessionRecord;
 import java.nio.file.Path;
@@ -234,25 +228,9 @@ class SegmentationInvarianceTest {
     }
 
     private static SessionRecord dissect(List<TcpSegment> segments) {
-        List<SessionRecord> out = new ArrayList<>(1);
-        Dissector d = new Dissector(DissectorConfig.defaults("invariance"), new DissectorOutput() {
-            @Override
-            public void session(SessionRecord s) {
-                out.add(s);
-            }
-
-            @Override
-            public void finding(Finding f) {
-            }
-        });
-        long last = 0;
-        for (TcpSegment s : segments) {
-            d.segment(s);
-            last = Math.max(last, s.timestampNanos());
-        }
-        d.finish(last);
+        List<Dissected.Emitted> out = Dissected.run("invariance", segments);
         assertTrue(out.size() <= 1, "one connection gave " + out.size() + " sessions");
-        return out.isEmpty() ? null : out.get(0);
+        return out.isEmpty() ? null : out.get(0).session();
     }
 
     /** The capture's segments by connection (both directions, capture order). */
@@ -260,11 +238,8 @@ class SegmentationInvarianceTest {
         Map<String, List<TcpSegment>> flows = new LinkedHashMap<>();
         Function<TcpSegment, String> key = s -> s.src().toString().compareTo(s.dst().toString()) < 0
                 ? s.src() + " " + s.dst() : s.dst() + " " + s.src();
-        SegmentDecoder decoder = new SegmentDecoder(s -> flows.computeIfAbsent(key.apply(s), k -> new ArrayList<>()).add(s));
-        try (FrameSource src = CaptureFiles.open(pcap)) {
-            while (src.next(decoder)) {
-                // every frame
-            }
+        for (TcpSegment s : Dissected.segments(pcap)) {
+            flows.computeIfAbsent(key.apply(s), k -> new ArrayList<>()).add(s);
         }
         return flows;
     }

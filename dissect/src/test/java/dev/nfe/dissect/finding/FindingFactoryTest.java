@@ -1,12 +1,6 @@
 package dev.nfe.dissect.finding;
 
-import dev.nfe.capture.FrameSource;
-import dev.nfe.capture.TcpSegment;
-import dev.nfe.capture.decode.SegmentDecoder;
-import dev.nfe.capture.file.CaptureFiles;
-import dev.nfe.dissect.Dissector;
-import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.dissect.DissectorOutput;
+import dev.nfe.dissect.Dissected;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.dissect.report.Outcome;
@@ -58,32 +52,9 @@ class FindingFactoryTest {
     }
 
     private static void run(Map<SessionRecord, Finding> out) throws Exception {
-        List<TcpSegment> segments = new ArrayList<>();
-        try (FrameSource src = CaptureFiles.open(ROOT.resolve("samples/loopback/capture.pcap"))) {
-            SegmentDecoder decoder = new SegmentDecoder(segments::add);
-            while (src.next(decoder)) {
-                // read all
-            }
+        for (Dissected.Emitted e : Dissected.run("sample", Dissected.segments(ROOT.resolve("samples/loopback/capture.pcap")))) {
+            out.put(e.session(), e.finding());
         }
-        List<SessionRecord> order = new ArrayList<>();
-        Dissector d = new Dissector(DissectorConfig.defaults("sample"), new DissectorOutput() {
-            @Override
-            public void session(SessionRecord s) {
-                order.add(s);
-                out.put(s, null);
-            }
-
-            @Override
-            public void finding(Finding f) {
-                out.put(order.get(order.size() - 1), f);
-            }
-        });
-        long last = 0;
-        for (TcpSegment s : segments) {
-            d.segment(s);
-            last = Math.max(last, s.timestampNanos());
-        }
-        d.finish(last);
     }
 
     private static String scenario(SessionRecord s) {

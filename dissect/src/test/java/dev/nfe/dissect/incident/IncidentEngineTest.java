@@ -1,12 +1,7 @@
 package dev.nfe.dissect.incident;
 
-import dev.nfe.capture.FrameSource;
 import dev.nfe.capture.TcpSegment;
-import dev.nfe.capture.decode.SegmentDecoder;
-import dev.nfe.capture.file.CaptureFiles;
-import dev.nfe.dissect.Dissector;
-import dev.nfe.dissect.DissectorConfig;
-import dev.nfe.dissect.DissectorOutput;
+import dev.nfe.dissect.Dissected;
 import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import org.junit.jupiter.api.Test;
@@ -39,32 +34,12 @@ class IncidentEngineTest {
     }
 
     private static Input dissect(Path pcap) throws Exception {
-        List<TcpSegment> segments = new ArrayList<>();
-        try (FrameSource src = CaptureFiles.open(pcap)) {
-            SegmentDecoder decoder = new SegmentDecoder(segments::add);
-            while (src.next(decoder)) {
-                // read all
-            }
-        }
+        List<TcpSegment> segments = Dissected.segments(pcap);
         List<Result> out = new ArrayList<>();
-        Dissector d = new Dissector(DissectorConfig.defaults(pcap.toString()), new DissectorOutput() {
-            @Override
-            public void session(SessionRecord s) {
-                out.add(new Result(s, null));
-            }
-
-            @Override
-            public void finding(Finding f) {
-                out.set(out.size() - 1, new Result(out.get(out.size() - 1).session(), f));
-            }
-        });
-        long last = Long.MIN_VALUE;
-        for (TcpSegment s : segments) {
-            d.segment(s);
-            last = Math.max(last, s.timestampNanos());
+        for (Dissected.Emitted e : Dissected.run(pcap.toString(), segments)) {
+            out.add(new Result(e.session(), e.finding()));
         }
-        d.finish(last);
-        return new Input(out, last);
+        return new Input(out, Dissected.latest(segments));
     }
 
     private static List<Incident> incidents(List<Result> results, long end) {

@@ -3,7 +3,6 @@ package dev.nfe.pipeline.kafka.codec;
 import dev.nfe.capture.Endpoint;
 import dev.nfe.dissect.incident.Fault;
 import dev.nfe.dissect.incident.Feature;
-import dev.nfe.dissect.incident.FeatureInterner;
 import dev.nfe.dissect.incident.Observation;
 import dev.nfe.dissect.report.FindingKind;
 import dev.nfe.dissect.report.Role;
@@ -13,6 +12,7 @@ import dev.nfe.schema.v1.FeatureRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@link Observation} as the Avro record on {@code nfe.observations}, and back:
@@ -47,21 +47,22 @@ public final class ObservationAvro {
 
     /** The domain observation; names that are no fault, kind, severity, role or endpoint make it bad. */
     public static Observation fromAvro(dev.nfe.schema.v1.Observation a) throws BadRecordException {
-        return fromAvro(a, new FeatureInterner(1));
+        return fromAvro(a, UnaryOperator.identity());
     }
 
     /**
-     * As {@link #fromAvro(dev.nfe.schema.v1.Observation)}, its features the {@code interner}'s shared
-     * instances: a reader that keeps many observations keeps each distinct feature once.
+     * As {@link #fromAvro(dev.nfe.schema.v1.Observation)}, each feature passed through {@code share}
+     * (e.g. a {@link dev.nfe.dissect.incident.FeatureInterner}'s {@code intern}): a reader that keeps
+     * many observations keeps each distinct feature once.
      */
-    public static Observation fromAvro(dev.nfe.schema.v1.Observation a, FeatureInterner interner)
+    public static Observation fromAvro(dev.nfe.schema.v1.Observation a, UnaryOperator<Feature> share)
             throws BadRecordException {
         try {
             return new Observation(a.getTsNanos(), a.getOrder(), Endpoint.parse(a.getServer()), a.getHost(),
                     a.getFault() == null ? null : Fault.valueOf(a.getFault()),
                     a.getKind() == null ? null : FindingKind.valueOf(a.getKind()),
                     a.getSeverity() == null ? null : severity(a.getSeverity()), a.getFindingId(),
-                    Endpoint.parse(a.getClient()), features(a.getFeatures(), interner), a.getHelloFormat(), a.getSni(),
+                    Endpoint.parse(a.getClient()), features(a.getFeatures(), share), a.getHelloFormat(), a.getSni(),
                     a.getRstBy() == null ? null : role(a.getRstBy()), a.getRstTtlMatch(), a.getAfterHelloMicros(),
                     a.getUnanswered(), a.getCapture());
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -85,14 +86,14 @@ public final class ObservationAvro {
         return out;
     }
 
-    private static List<Feature> features(List<FeatureRun> runs, FeatureInterner interner) {
+    private static List<Feature> features(List<FeatureRun> runs, UnaryOperator<Feature> share) {
         if (runs == null) {
             return null;
         }
         List<Feature> out = new ArrayList<>();
         for (FeatureRun r : runs) {
             for (String v : r.getValues()) {
-                out.add(interner.intern(new Feature(r.getName(), v)));
+                out.add(share.apply(new Feature(r.getName(), v)));
             }
         }
         return out;

@@ -106,7 +106,7 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
         byte[] v = r.value();
         try {
             if (AvroValues.isObservation(v)) {
-                observation(ObservationAvro.fromAvro(AvroValues.decodeObservation(v), features), v);
+                observation(ObservationAvro.fromAvro(AvroValues.decodeObservation(v), features::intern), v);
             } else {
                 sourceEnd(AvroValues.decodeSourceEnd(v));
             }
@@ -336,7 +336,7 @@ final class IncidentsProcessor implements Processor<byte[], byte[], String, byte
                 while (it.hasNext()) {
                     KeyValue<Bytes, byte[]> kv = it.next();
                     try {
-                        cached.put(kv.key, ObservationAvro.fromAvro(AvroValues.decodeObservation(kv.value), features));
+                        cached.put(kv.key, ObservationAvro.fromAvro(AvroValues.decodeObservation(kv.value), features::intern));
                     } catch (BadRecordException e) {
                         counters.undecodable.incrementAndGet(); // it was decoded once already: cannot happen
                     }

@@ -79,7 +79,7 @@ class IncidentAvroTest {
         List<Observation> decoded = new ArrayList<>();
         for (Observation o : observations) {
             Observation d = ObservationAvro.fromAvro(AvroValues.decodeObservation(
-                    encoder.observation(ObservationAvro.toAvro(o))), interner);
+                    encoder.observation(ObservationAvro.toAvro(o))), interner::intern);
             assertEquals(o, d);
             decoded.add(d);
         }

@@ -9,8 +9,10 @@ import dev.nfe.dissect.report.Finding;
 import dev.nfe.dissect.report.SessionRecord;
 import dev.nfe.pipeline.kafka.KafkaSettings;
 import dev.nfe.pipeline.kafka.bench.KafkaBench;
+import dev.nfe.pipeline.output.JsonLinesSink;
 import dev.nfe.pipeline.output.ResultSink;
 import dev.nfe.pipeline.output.RunSummary;
+import dev.nfe.pipeline.output.SinkSet;
 import dev.nfe.pipeline.replay.ProgressListener;
 import dev.nfe.pipeline.replay.ReplayEngine;
 import dev.nfe.pipeline.replay.ReplayOptions;
@@ -18,6 +20,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -74,18 +77,27 @@ final class KafkaBenchCommand extends Command {
         int dissectors = intOption(cl, "dissectors", 2, 1);
         KafkaSettings base = KafkaOptions.settings(cl);
 
-        replay(input); // warm-up: class loading and JIT for the dissector, shared by all stages
+        replay(input, false); // warm-up: class loading and JIT for the dissector, shared by all stages
+        replay(input, true);
         long segments = 0;
         double[] replayRates = new double[rounds];
         double[] replayCpu = new double[rounds];
+        double[] writingRates = new double[rounds];
+        double[] writingCpu = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             long t0 = System.nanoTime();
             long c0 = KafkaBench.cpuNanos();
-            segments = replay(input);
+            segments = replay(input, false);
             replayRates[i] = segments / ((System.nanoTime() - t0) / 1e9);
             replayCpu[i] = (KafkaBench.cpuNanos() - c0) / 1e3 / segments;
+            t0 = System.nanoTime();
+            c0 = KafkaBench.cpuNanos();
+            replay(input, true);
+            writingRates[i] = segments / ((System.nanoTime() - t0) / 1e9);
+            writingCpu[i] = (KafkaBench.cpuNanos() - c0) / 1e3 / segments;
         }
         double replayRate = KafkaBench.median(replayRates);
+        double writingRate = KafkaBench.median(writingRates);
         out.printf(Locale.ROOT, "capture: %s x %d, %,d segments; %d dissector(s), commits every %d ms%n", file,
                 input.size(), segments, dissectors, commitMs);
         boolean incidents = !cl.hasOption("no-incidents");
@@ -95,6 +107,10 @@ final class KafkaBenchCommand extends Command {
             bench.warmUp();
             out.printf(Locale.ROOT, "%-34s %,12.0f segments/s (median of %d), %.2f us CPU per segment%n",
                     "in-process replay (2 workers)", replayRate, rounds, KafkaBench.median(replayCpu));
+            // the Kafka path publishes every session, finding and observation; this peer renders the
+            // sessions and findings (as nfe replay --sessions --format jsonl) and discards the bytes
+            out.printf(Locale.ROOT, "%-34s %,12.0f segments/s (median of %d), %.2f us CPU per segment%n",
+                    "  the same, writing JSON lines", writingRate, rounds, KafkaBench.median(writingCpu));
             for (long budget : new long[] {Defaults.PAYLOAD_BUDGET, Long.MAX_VALUE}) {
                 String label = budget == Long.MAX_VALUE ? "budget off" : "budget " + budget / 1024 + " KiB";
                 KafkaBench.Rates r = bench.measure(budget);
@@ -102,18 +118,21 @@ final class KafkaBenchCommand extends Command {
                         "agent -> Kafka (" + label + ")", r.agent(), r.agentCpuMicros());
                 out.printf(Locale.ROOT, "%-34s %,12.0f segments/s, %.2f us CPU per segment (nfe; broker apart)%n",
                         "Kafka -> dissector (" + label + ")", r.dissect(), r.dissectCpuMicros());
-                out.printf(Locale.ROOT, "%-34s %,12.0f segments/s = %.2f x in-process replay%n",
-                        "end to end (" + label + ")", r.endToEnd(), r.endToEnd() / replayRate);
+                out.printf(Locale.ROOT, "%-34s %,12.0f segments/s = %.2f x in-process replay"
+                                + " (%.2f x replay writing JSON lines)%n",
+                        "end to end (" + label + ")", r.endToEnd(), r.endToEnd() / replayRate,
+                        r.endToEnd() / writingRate);
             }
         }
         return 0;
     }
 
-    private static long replay(List<String> input) throws InterruptedException {
+    /** Replays the input; {@code writing}: renders sessions and findings as JSON lines into nothing. */
+    private static long replay(List<String> input, boolean writing) throws InterruptedException {
         ReplayOptions o = ReplayOptions.defaults(2, DissectorConfig.defaults(""), CaptureFiles::open);
         long[] segments = new long[1];
         ReplayEngine engine = new ReplayEngine(o, ProgressListener.NONE);
-        ReplayEngine.Result r = engine.run(input, new ResultSink() {
+        ResultSink counter = new ResultSink() {
 
             @Override
             public void session(SessionRecord s) {
@@ -131,7 +150,10 @@ final class KafkaBenchCommand extends Command {
             public void summary(RunSummary summary) {
                 summary.captures().forEach(c -> segments[0] += c.segments());
             }
-        });
+        };
+        ResultSink sink = writing ? SinkSet.of(List.of(new JsonLinesSink(OutputStream.nullOutputStream(), true),
+                counter)) : counter;
+        ReplayEngine.Result r = engine.run(input, sink);
         if (r.exitCode() != 0) {
             throw new IllegalStateException("replay failed: " + r.errors());
         }

@@ -79,22 +79,22 @@ public final class KafkaBench implements AutoCloseable {
             AgentReport r = agent(s, budget);
             agent[i] = r.published() / seconds(t0);
             agentCpu[i] = (cpuNanos() - c0) / 1e3 / r.published();
-            t0 = System.nanoTime();
-            c0 = cpuNanos();
-            dissect(s, () -> { });
-            dissect[i] = r.published() / seconds(t0);
-            dissectCpu[i] = (cpuNanos() - c0) / 1e3 / r.published();
+            // timed from the first member's assignment: on a backlog it starts alone, and the
+            // second member's join (noticed at its next heartbeat) is part of this stage
+            Span span = dissect(s, () -> { });
+            dissect[i] = r.published() / ((span.end().nanos() - span.firstAssigned().nanos()) / 1e9);
+            dissectCpu[i] = (span.end().cpu() - span.firstAssigned().cpu()) / 1e3 / r.published();
             // both at once, as in production, timed from the agent's start: the group has formed by
             // then (on fresh topics a second member's join is noticed at the first one's next
             // heartbeat, up to 3 s later; that wait is the group's start-up, not the data path's)
             KafkaSettings e = fresh("e2e" + budget + "r" + i + ".");
             long[] published = new long[1];
             long[] started = new long[1];
-            dissect(e, () -> {
+            Span done = dissect(e, () -> {
                 started[0] = System.nanoTime();
                 published[0] = agent(e, budget).published();
             });
-            endToEnd[i] = published[0] / seconds(started[0]);
+            endToEnd[i] = published[0] / ((done.end().nanos() - started[0]) / 1e9);
         }
         return new Rates(median(agent), median(dissect), median(endToEnd), median(agentCpu), median(dissectCpu));
     }
@@ -120,8 +120,22 @@ public final class KafkaBench implements AutoCloseable {
                 CaptureFiles::open)).run(input);
     }
 
-    /** Runs the dissector instances while {@code during} runs, until the group has caught up with the topic. */
-    private void dissect(KafkaSettings s, ThrowingRunnable during) throws Exception {
+    /** A moment: wall clock and this JVM's CPU time. */
+    private record Instant(long nanos, long cpu) {
+        static Instant now() {
+            return new Instant(System.nanoTime(), KafkaBench.cpuNanos());
+        }
+    }
+
+    /** When the first dissector got partitions, and when the group (and its incidents apps) had caught up. */
+    private record Span(Instant firstAssigned, Instant end) {
+    }
+
+    /**
+     * Runs the dissector instances while {@code during} runs (once every member has partitions),
+     * until the group has caught up with the topic (closing the instances after that is not the data path).
+     */
+    private Span dissect(KafkaSettings s, ThrowingRunnable during) throws Exception {
         // a group per topic set: an incidents app's state belongs to its group
         String group = s.topics().segments().substring(0, s.topics().segments().length() - "segments".length()) + "g";
         List<KafkaDissector> ds = new ArrayList<>();
@@ -131,8 +145,7 @@ public final class KafkaBench implements AutoCloseable {
             KafkaDissector d = new KafkaDissector(s, new DissectOptions(group, "bench" + i, commitMs,
                     DissectorConfig.defaults(""), incidents));
             if (incidents) {
-                IncidentsApp app = new IncidentsApp(s, IncidentsOptions.defaults(group, "bench" + i, commitMs,
-                        Defaults.INCIDENT_GAP_SECONDS * 1_000_000_000L, Defaults.INCIDENT_MIN), null);
+                IncidentsApp app = new IncidentsApp(s, incidentsOptions(group, i), null);
                 app.start();
                 apps.add(app);
             }
@@ -142,15 +155,29 @@ public final class KafkaBench implements AutoCloseable {
             threads.add(t);
         }
         try (Admin admin = Admin.create(s.merge(new Properties(), new Properties()))) {
+            Instant first = null;
             // all members joined (fresh group: no rebalance in the middle of the measurement)
             while (ds.stream().mapToInt(KafkaDissector::assignedPartitions).sum() < Defaults.SEGMENT_PARTITIONS
                     || ds.stream().anyMatch(d -> d.assignedPartitions() == 0)) {
-                Thread.sleep(10);
+                if (first == null && ds.stream().anyMatch(d -> d.assignedPartitions() > 0)) {
+                    first = Instant.now();
+                }
+                Thread.sleep(1);
+            }
+            if (first == null) {
+                first = Instant.now();
             }
             during.run();
             while (!GroupProgress.caughtUp(admin, group, s.topics().segments())) {
                 Thread.sleep(20);
             }
+            // with incidents, the path ends when the incidents apps have taken in every observation
+            // (the dissectors published the last ones in the transaction that committed their input)
+            String app = incidentsApplicationId(group);
+            while (incidents && !GroupProgress.caughtUp(admin, app, s.topics().observations())) {
+                Thread.sleep(20);
+            }
+            return new Span(first, Instant.now());
         } finally {
             ds.forEach(KafkaDissector::stop);
             for (Thread t : threads) {
@@ -158,6 +185,15 @@ public final class KafkaBench implements AutoCloseable {
             }
             apps.forEach(IncidentsApp::close);
         }
+    }
+
+    private IncidentsOptions incidentsOptions(String group, int instance) {
+        return IncidentsOptions.defaults(group, "bench" + instance, commitMs,
+                Defaults.INCIDENT_GAP_SECONDS * 1_000_000_000L, Defaults.INCIDENT_MIN);
+    }
+
+    private String incidentsApplicationId(String group) {
+        return incidentsOptions(group, 0).applicationId();
     }
 
     private interface ThrowingRunnable {

@@ -56,18 +56,9 @@ class KafkaBrokerRestartTest {
             assertEquals(0, stop.exit(), stop.describe());
             assertTrue(agent.isAlive(), "the agent was still publishing when the broker went away");
             Thread.sleep(3000);
+            // a restarted broker that serves but never logs its start is deploy/kafka/start's case
             DeployedKafka.Run again = kafka.script("start");
-            if (again.exit() != 0) {
-                // Seen in 3 of ~10 full CI runs on the 2-core machine, never when this test runs
-                // alone (also under two busy loops): the restarted broker loads its partitions,
-                // answers requests, then logs nothing for 180 s and never reports its start. That is
-                // the broker, not nfe, whose agent keeps retrying meanwhile: stop it and start it
-                // once more, as an operator would, and hold nfe to the same guarantees after that.
-                DeployedKafka.Run stuckStop = kafka.script("stop");
-                DeployedKafka.Run third = kafka.script("start");
-                assertEquals(0, third.exit(), again.describe() + "\n-- stopped: " + stuckStop.describe()
-                        + "\n-- started again: " + third.describe());
-            }
+            assertEquals(0, again.exit(), again.describe());
 
             assertTrue(agent.waitFor(300, TimeUnit.SECONDS), "agent finished");
             String agentErr = Files.readString(agentLog, StandardCharsets.UTF_8);

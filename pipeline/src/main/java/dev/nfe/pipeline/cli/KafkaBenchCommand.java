@@ -85,16 +85,9 @@ final class KafkaBenchCommand extends Command {
         double[] writingRates = new double[rounds];
         double[] writingCpu = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-            long t0 = System.nanoTime();
-            long c0 = KafkaBench.cpuNanos();
-            segments = replay(input, false);
-            replayRates[i] = segments / ((System.nanoTime() - t0) / 1e9);
-            replayCpu[i] = (KafkaBench.cpuNanos() - c0) / 1e3 / segments;
-            t0 = System.nanoTime();
-            c0 = KafkaBench.cpuNanos();
-            replay(input, true);
-            writingRates[i] = segments / ((System.nanoTime() - t0) / 1e9);
-            writingCpu[i] = (KafkaBench.cpuNanos() - c0) / 1e3 / segments;
+            // alternated, so that both peers see the same moments of a noisy machine
+            segments = timedReplay(input, false, replayRates, replayCpu, i);
+            timedReplay(input, true, writingRates, writingCpu, i);
         }
         double replayRate = KafkaBench.median(replayRates);
         double writingRate = KafkaBench.median(writingRates);
@@ -125,6 +118,17 @@ final class KafkaBenchCommand extends Command {
             }
         }
         return 0;
+    }
+
+    /** Replays the input once, keeping its segments/s and CPU µs per segment at {@code i}; returns its segments. */
+    private static long timedReplay(List<String> input, boolean writing, double[] rates, double[] cpuMicros, int i)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        long c0 = KafkaBench.cpuNanos();
+        long segments = replay(input, writing);
+        rates[i] = segments / ((System.nanoTime() - t0) / 1e9);
+        cpuMicros[i] = (KafkaBench.cpuNanos() - c0) / 1e3 / segments;
+        return segments;
     }
 
     /** Replays the input; {@code writing}: renders sessions and findings as JSON lines into nothing. */

@@ -74,27 +74,27 @@ public final class KafkaBench implements AutoCloseable {
         for (int i = 0; i < rounds; i++) {
             // stage 1 then stage 2, one after the other on the same topics
             KafkaSettings s = fresh("stages" + budget + "r" + i + ".");
-            long t0 = System.nanoTime();
-            long c0 = cpuNanos();
+            Instant t0 = Instant.now();
             AgentReport r = agent(s, budget);
-            agent[i] = r.published() / seconds(t0);
-            agentCpu[i] = (cpuNanos() - c0) / 1e3 / r.published();
+            Instant t1 = Instant.now();
+            agent[i] = r.published() / t1.secondsAfter(t0);
+            agentCpu[i] = t1.cpuMicrosAfter(t0) / r.published();
             // timed from the first member's assignment: on a backlog it starts alone, and the
             // second member's join (noticed at its next heartbeat) is part of this stage
             Span span = dissect(s, () -> { });
-            dissect[i] = r.published() / ((span.end().nanos() - span.firstAssigned().nanos()) / 1e9);
-            dissectCpu[i] = (span.end().cpu() - span.firstAssigned().cpu()) / 1e3 / r.published();
+            dissect[i] = r.published() / span.end().secondsAfter(span.firstAssigned());
+            dissectCpu[i] = span.end().cpuMicrosAfter(span.firstAssigned()) / r.published();
             // both at once, as in production, timed from the agent's start: the group has formed by
             // then (on fresh topics a second member's join is noticed at the first one's next
             // heartbeat, up to 3 s later; that wait is the group's start-up, not the data path's)
             KafkaSettings e = fresh("e2e" + budget + "r" + i + ".");
             long[] published = new long[1];
-            long[] started = new long[1];
+            Instant[] started = new Instant[1];
             Span done = dissect(e, () -> {
-                started[0] = System.nanoTime();
+                started[0] = Instant.now();
                 published[0] = agent(e, budget).published();
             });
-            endToEnd[i] = published[0] / ((done.end().nanos() - started[0]) / 1e9);
+            endToEnd[i] = published[0] / done.end().secondsAfter(started[0]);
         }
         return new Rates(median(agent), median(dissect), median(endToEnd), median(agentCpu), median(dissectCpu));
     }
@@ -123,7 +123,15 @@ public final class KafkaBench implements AutoCloseable {
     /** A moment: wall clock and this JVM's CPU time. */
     private record Instant(long nanos, long cpu) {
         static Instant now() {
-            return new Instant(System.nanoTime(), KafkaBench.cpuNanos());
+            return new Instant(System.nanoTime(), cpuNanos());
+        }
+
+        double secondsAfter(Instant from) {
+            return (nanos - from.nanos) / 1e9;
+        }
+
+        double cpuMicrosAfter(Instant from) {
+            return (cpu - from.cpu) / 1e3;
         }
     }
 
@@ -141,11 +149,15 @@ public final class KafkaBench implements AutoCloseable {
         List<KafkaDissector> ds = new ArrayList<>();
         List<IncidentsApp> apps = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
+        String appId = null;
         for (int i = 0; i < dissectors; i++) {
             KafkaDissector d = new KafkaDissector(s, new DissectOptions(group, "bench" + i, commitMs,
                     DissectorConfig.defaults(""), incidents));
             if (incidents) {
-                IncidentsApp app = new IncidentsApp(s, incidentsOptions(group, i), null);
+                IncidentsOptions o = IncidentsOptions.defaults(group, "bench" + i, commitMs,
+                        Defaults.INCIDENT_GAP_SECONDS * 1_000_000_000L, Defaults.INCIDENT_MIN);
+                appId = o.applicationId();
+                IncidentsApp app = new IncidentsApp(s, o, null);
                 app.start();
                 apps.add(app);
             }
@@ -173,8 +185,7 @@ public final class KafkaBench implements AutoCloseable {
             }
             // with incidents, the path ends when the incidents apps have taken in every observation
             // (the dissectors published the last ones in the transaction that committed their input)
-            String app = incidentsApplicationId(group);
-            while (incidents && !GroupProgress.caughtUp(admin, app, s.topics().observations())) {
+            while (appId != null && !GroupProgress.caughtUp(admin, appId, s.topics().observations())) {
                 Thread.sleep(20);
             }
             return new Span(first, Instant.now());
@@ -187,15 +198,6 @@ public final class KafkaBench implements AutoCloseable {
         }
     }
 
-    private IncidentsOptions incidentsOptions(String group, int instance) {
-        return IncidentsOptions.defaults(group, "bench" + instance, commitMs,
-                Defaults.INCIDENT_GAP_SECONDS * 1_000_000_000L, Defaults.INCIDENT_MIN);
-    }
-
-    private String incidentsApplicationId(String group) {
-        return incidentsOptions(group, 0).applicationId();
-    }
-
     private interface ThrowingRunnable {
         void run() throws Exception;
     }
@@ -204,10 +206,6 @@ public final class KafkaBench implements AutoCloseable {
     public static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    static double seconds(long t0) {
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** The median (the upper one of an even count). */

@@ -115,9 +115,29 @@ final class KafkaBenchCommand extends Command {
                                 + " (%.2f x replay writing JSON lines)%n",
                         "end to end (" + label + ")", r.endToEnd(), r.endToEnd() / replayRate,
                         r.endToEnd() / writingRate);
+                cpuBudget(out, r, replayRate);
             }
         }
         return 0;
+    }
+
+    /**
+     * Where the end-to-end CPU goes, and what reaching half of in-process replay would allow: with
+     * every role on this machine, segments/s can be at most cores / (busy CPU per segment), so half
+     * the in-process rate needs the whole machine (broker included) under cores / (rate / 2).
+     */
+    private static void cpuBudget(PrintStream out, KafkaBench.Rates r, double replayRate) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double allowed = cores * 1e6 / (replayRate / 2);
+        if (r.endToEndMachineCpuMicros() < 0) {
+            out.printf(Locale.ROOT, "%-34s nfe %.2f us per segment (the machine's total is unknown here)%n",
+                    "  CPU, end to end", r.endToEndCpuMicros());
+            return;
+        }
+        out.printf(Locale.ROOT, "%-34s nfe %.2f us + the rest (the broker) %.2f us = %.2f us per segment;"
+                        + " half the in-process rate on %d cores allows %.2f us%n",
+                "  CPU, end to end", r.endToEndCpuMicros(),
+                r.endToEndMachineCpuMicros() - r.endToEndCpuMicros(), r.endToEndMachineCpuMicros(), cores, allowed);
     }
 
     /** Replays the input once, keeping its segments/s and CPU µs per segment at {@code i}; returns its segments. */

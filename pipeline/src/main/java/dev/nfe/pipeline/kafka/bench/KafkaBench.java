@@ -31,9 +31,11 @@ public final class KafkaBench implements AutoCloseable {
      * Medians of one configuration (payload budget on or off): segments/s of each stage alone and end
      * to end, and the CPU time this JVM spent per segment in each stage alone (all its threads: the
      * agent's reader and producer, or the dissectors, their consumers, producers and incidents apps;
-     * not the broker's, which is another process).
+     * not the broker's, which is another process); end to end, the CPU per segment of this JVM and of
+     * the whole machine (every process: the broker too; -1 where the machine's is unknown).
      */
-    public record Rates(double agent, double dissect, double endToEnd, double agentCpuMicros, double dissectCpuMicros) {
+    public record Rates(double agent, double dissect, double endToEnd, double agentCpuMicros, double dissectCpuMicros,
+                        double endToEndCpuMicros, double endToEndMachineCpuMicros) {
     }
 
     private final KafkaSettings base;
@@ -71,6 +73,8 @@ public final class KafkaBench implements AutoCloseable {
         double[] endToEnd = new double[rounds];
         double[] agentCpu = new double[rounds];
         double[] dissectCpu = new double[rounds];
+        double[] endToEndCpu = new double[rounds];
+        double[] endToEndMachine = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             // stage 1 then stage 2, one after the other on the same topics
             KafkaSettings s = fresh("stages" + budget + "r" + i + ".");
@@ -95,8 +99,11 @@ public final class KafkaBench implements AutoCloseable {
                 published[0] = agent(e, budget).published();
             });
             endToEnd[i] = published[0] / done.end().secondsAfter(started[0]);
+            endToEndCpu[i] = done.end().cpuMicrosAfter(started[0]) / published[0];
+            endToEndMachine[i] = done.end().machineMicrosAfter(started[0]) / published[0];
         }
-        return new Rates(median(agent), median(dissect), median(endToEnd), median(agentCpu), median(dissectCpu));
+        return new Rates(median(agent), median(dissect), median(endToEnd), median(agentCpu), median(dissectCpu),
+                median(endToEndCpu), median(endToEndMachine));
     }
 
     /** Deletes this run's topics. */
@@ -120,10 +127,10 @@ public final class KafkaBench implements AutoCloseable {
                 CaptureFiles::open)).run(input);
     }
 
-    /** A moment: wall clock and this JVM's CPU time. */
-    private record Instant(long nanos, long cpu) {
+    /** A moment: wall clock, this JVM's CPU time and the whole machine's (-1: unknown). */
+    private record Instant(long nanos, long cpu, long machine) {
         static Instant now() {
-            return new Instant(System.nanoTime(), cpuNanos());
+            return new Instant(System.nanoTime(), cpuNanos(), MachineCpu.busyNanos());
         }
 
         double secondsAfter(Instant from) {
@@ -132,6 +139,11 @@ public final class KafkaBench implements AutoCloseable {
 
         double cpuMicrosAfter(Instant from) {
             return (cpu - from.cpu) / 1e3;
+        }
+
+        /** Negative when the machine's CPU time is unknown. */
+        double machineMicrosAfter(Instant from) {
+            return machine < 0 || from.machine < 0 ? -1 : (machine - from.machine) / 1e3;
         }
     }
 

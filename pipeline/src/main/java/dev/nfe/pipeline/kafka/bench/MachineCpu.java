@@ -1,5 +1,6 @@
 package dev.nfe.pipeline.kafka.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,13 @@ final class MachineCpu {
     /** Busy CPU time of the whole machine so far in nanoseconds, or -1 when unknown (not Linux). */
     static long busyNanos() {
         try {
-            String first = Files.readAllLines(STAT).get(0);
+            String first;
+            try (BufferedReader r = Files.newBufferedReader(STAT)) {
+                first = r.readLine(); // only the total line: the rest (per CPU, interrupts) can be long
+            }
+            if (first == null) {
+                return -1;
+            }
             String[] f = first.trim().split("\\s+");
             if (!f[0].equals("cpu") || f.length < 9) {
                 return -1;
